@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app matchmaker
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: install db run test test-fast e2e lint format bench bench-small worker clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+db: install
+	$(FLASK) db upgrade
+
+run: db
+	$(FLASK) demo
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+
+format: install
+	$(BIN)/ruff format matchmaker tests bench
+
+bench: install
+	$(BIN)/python bench/run.py $(ARGS)
+
+bench-small: install
+	$(BIN)/python bench/run.py --small
+
+worker: db
+	$(FLASK) worker
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache *.egg-info

@@ -1,0 +1,45 @@
+"""Matchmaker: match private-sector companies with city priorities for city diplomacy."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+__version__ = "0.1.0"
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, commands."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    from matchmaker import config
+
+    config.load(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    from matchmaker import cli, database, security, web
+    from matchmaker.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.configure(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        # One process in development; shared counters in Redis once there are several.
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    security.init_app(app)
+    web.register(app)
+    cli.register(app)
+    return app

@@ -1,0 +1,72 @@
+"""Flask commands: demo data, the worker, mail delivery, job retries."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+
+from matchmaker.extensions import db
+
+
+def fail(message: str) -> None:
+    """Stop a command with a one-line reason and a non-zero exit."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def register(app: Flask) -> None:
+    """Attach the project's commands to `flask --app matchmaker`."""
+    from matchmaker.demo import demo_command
+
+    app.cli.add_command(demo_command)
+
+    @app.cli.command("worker")
+    @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+    def worker(burst: bool) -> None:
+        """Run an RQ worker for background jobs (needs MATCHMAKER_REDIS_URL)."""
+        from rq import SimpleWorker
+
+        from matchmaker.jobs import import_job_modules, queue
+
+        if not current_app.config.get("REDIS_URL"):
+            fail("MATCHMAKER_REDIS_URL is not set; without Redis, jobs run in the web process.")
+        import_job_modules()
+        q = queue()
+        # SimpleWorker runs jobs in this process, inside this command's app context and engine.
+        SimpleWorker([q], connection=q.connection).work(burst=burst, with_scheduler=True)
+
+    @app.cli.command("send-mail")
+    def send_mail() -> None:
+        """Deliver every due email in the outbox (run it from cron without Redis)."""
+        from matchmaker.services.mail import deliver_outbox
+
+        sent = deliver_outbox()
+        click.echo(f"sent {sent} email(s)")
+
+    @app.cli.command("retry-jobs")
+    def retry_jobs() -> None:
+        """Run again the background jobs that failed every retry."""
+        from matchmaker.jobs import import_job_modules, retry_failed
+
+        import_job_modules()
+        ok, failed = retry_failed()
+        click.echo(f"{ok} job(s) succeeded, {failed} still failing")
+        if failed:
+            sys.exit(1)
+
+    @app.cli.command("create-admin")
+    @click.argument("email")
+    @click.password_option()
+    def create_admin(email: str, password: str) -> None:
+        """Create an admin account."""
+        from matchmaker.orm import Role
+        from matchmaker.services.accounts import create_user
+        from matchmaker.services.errors import DomainError
+
+        try:
+            create_user(db.session, email, Role.ADMIN, password=password, name="Admin")
+        except DomainError as exc:
+            fail(str(exc))
+        click.echo(f"admin {email} created")

@@ -1,0 +1,15 @@
+"""SQLAlchemy 2.0 typed models, split by aggregate."""
+
+from matchmaker.orm.accounts import Role, User
+from matchmaker.orm.base import Base, utcnow
+from matchmaker.orm.company import Company, CompanyStatus, InterestProfile, ProfileStatus
+from matchmaker.orm.ops import EmailStatus, FailedJob, OutboxEmail
+from matchmaker.orm.org import City, Office, OfficeKind
+from matchmaker.orm.priority import Priority, PriorityStatus
+from matchmaker.orm.suggestion import RERANKABLE, ReviewEvent, Suggestion, SuggestionStatus
+
+__all__ = [
+    "RERANKABLE", "Base", "City", "Company", "CompanyStatus", "EmailStatus", "FailedJob",
+    "InterestProfile", "Office", "OfficeKind", "OutboxEmail", "Priority", "PriorityStatus",
+    "ProfileStatus", "ReviewEvent", "Role", "Suggestion", "SuggestionStatus", "User", "utcnow",
+]  # fmt: skip

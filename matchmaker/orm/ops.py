@@ -1,0 +1,49 @@
+"""Operational tables: the email outbox and jobs that failed every retry."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from matchmaker.orm.base import Base, str_enum, utcnow
+
+
+class EmailStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the last retry; an admin can re-queue it
+
+
+class OutboxEmail(Base):
+    __tablename__ = "outbox_email"
+    __table_args__ = (Index("ix_outbox_email_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to: Mapped[str] = mapped_column(String(254), index=True)
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    headers: Mapped[dict] = mapped_column(default=dict)
+    status: Mapped[EmailStatus] = mapped_column(
+        str_enum(EmailStatus, 10), default=EmailStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    sent_at: Mapped[datetime | None]
+    transport: Mapped[str] = mapped_column(String(10), default="")
+
+
+class FailedJob(Base):
+    __tablename__ = "failed_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    args: Mapped[list] = mapped_column(default=list)
+    error: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(default=0)
+    failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    resolved_at: Mapped[datetime | None]

@@ -1,0 +1,15 @@
+"""Exceptions raised by the ranking package."""
+
+from __future__ import annotations
+
+
+class RankingError(Exception):
+    """Base class for ranking errors."""
+
+
+class ModelNotFound(RankingError):
+    """No model file exists under the models folder."""
+
+
+class ModelFileRefused(RankingError):
+    """A model file was refused: unsafe path, missing card or mismatched library versions."""

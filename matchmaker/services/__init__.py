@@ -1,0 +1,1 @@
+"""Use cases: plain functions taking the session first; the public ones own the commit."""

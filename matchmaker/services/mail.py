@@ -1,0 +1,137 @@
+"""Email through an outbox table: queued in the caller's transaction, delivered by a job."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import sys
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from matchmaker.jobs import enqueue, job
+from matchmaker.orm import EmailStatus, OutboxEmail, utcnow
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 8
+BATCH = 100
+
+
+def queue_email(
+    session: Session, to: str, subject: str, body: str, headers: dict | None = None
+) -> OutboxEmail:
+    """Add an email to the outbox; it is sent once the caller's transaction commits."""
+    email = OutboxEmail(to=to, subject=subject[:300], body=body, headers=headers or {})
+    session.add(email)
+    return email
+
+
+def kick_outbox() -> None:
+    """Ask for delivery of whatever the outbox holds (call after commit)."""
+    enqueue(deliver_outbox)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try: 30 s, 1 min, 2 min ... capped at one hour."""
+    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+
+
+def _message(email: OutboxEmail) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_SENDER"]
+    msg["To"] = email.to
+    msg["Subject"] = email.subject
+    msg["Message-ID"] = make_msgid(domain="matchmaker.localhost")
+    for name, value in (email.headers or {}).items():
+        msg[name] = value
+    msg.set_content(email.body)
+    return msg
+
+
+def _send_smtp(messages: list[EmailMessage]) -> None:
+    cfg = current_app.config
+    with smtplib.SMTP(cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"]), timeout=cfg["MAIL_TIMEOUT"]) as smtp:
+        if cfg.get("MAIL_USE_TLS"):
+            smtp.starttls()
+        if cfg.get("MAIL_USERNAME"):
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"] or "")
+        for msg in messages:
+            smtp.send_message(msg)
+
+
+def _send_console(msg: EmailMessage) -> None:
+    print(f"\n----- email (no SMTP configured) -----\n{msg}\n----- end email -----", file=sys.stderr)
+
+
+@job
+def deliver_outbox() -> int:
+    """Send every due email; a failure schedules a retry with back-off. Returns the number sent."""
+    from matchmaker.extensions import db
+
+    session = db.session
+    now = utcnow()
+    due = session.scalars(
+        select(OutboxEmail)
+        .where(OutboxEmail.status == EmailStatus.PENDING, OutboxEmail.next_attempt_at <= now)
+        .order_by(OutboxEmail.id)
+        .limit(BATCH)
+        .with_for_update(skip_locked=True)
+    ).all()
+    sent = 0
+    smtp = bool(current_app.config.get("MAIL_SERVER"))
+    for email in due:
+        email.attempts += 1
+        try:
+            if smtp:
+                _send_smtp([_message(email)])
+            else:
+                _send_console(_message(email))
+        except (OSError, smtplib.SMTPException) as exc:
+            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if email.attempts >= MAX_ATTEMPTS:
+                email.status = EmailStatus.FAILED
+            else:
+                email.next_attempt_at = now + backoff(email.attempts)
+            log.warning("email %s to %s not sent: %s", email.id, email.to, email.last_error)
+        else:
+            email.status = EmailStatus.SENT
+            email.sent_at = utcnow()
+            email.transport = "smtp" if smtp else "console"
+            email.last_error = ""
+            sent += 1
+    session.commit()
+    _schedule_retry(session)
+    return sent
+
+
+def _schedule_retry(session: Session) -> None:
+    """With RQ, come back when the next pending email is due; inline, `send-mail` in cron does it."""
+    if not current_app.config.get("REDIS_URL"):
+        return
+    nxt = session.scalar(
+        select(OutboxEmail.next_attempt_at)
+        .where(OutboxEmail.status == EmailStatus.PENDING)
+        .order_by(OutboxEmail.next_attempt_at)
+        .limit(1)
+    )
+    if nxt is not None:
+        from matchmaker.jobs import queue, run_job
+
+        queue().enqueue_at(nxt, run_job, deliver_outbox.job_name, [])
+
+
+def requeue_failed(session: Session, email_id: int) -> None:
+    """Give a failed email another round of tries (admin action)."""
+    email = session.get(OutboxEmail, email_id)
+    if email is None or email.status != EmailStatus.FAILED:
+        return
+    email.status = EmailStatus.PENDING
+    email.attempts = 0
+    email.next_attempt_at = utcnow()
+    session.commit()
+    kick_outbox()

@@ -1,0 +1,56 @@
+"""Blueprints, error pages and template helpers."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+from matchmaker import vocab
+
+
+def register(app: Flask) -> None:
+    """Attach every blueprint and the error handlers."""
+    from matchmaker.web.admin.routes import bp as admin_bp
+    from matchmaker.web.auth.routes import bp as auth_bp
+    from matchmaker.web.main.routes import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+
+    app.jinja_env.globals.update(vocab=vocab, partnership_label=vocab.partnership_label)
+
+    def page(code: int, title: str, message: str):
+        return render_template("errors/error.html", code=code, title=title, message=message), code
+
+    @app.errorhandler(400)
+    def bad_request(err):
+        return page(400, "Bad request", getattr(err, "description", "") or "The request was not valid.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(err):
+        return page(400, "Form expired", "The form expired or was sent from elsewhere. Please try again.")
+
+    @app.errorhandler(403)
+    def forbidden(_err):
+        return page(403, "Not allowed", "Your account may not see this page.")
+
+    @app.errorhandler(404)
+    def not_found(_err):
+        return page(404, "Not found", "There is nothing here, or it is not yours to see.")
+
+    @app.errorhandler(409)
+    def conflict(err):
+        return page(409, "Someone else got there first", err.description)
+
+    @app.errorhandler(413)
+    def too_large(_err):
+        return page(413, "Too large", "The upload is larger than the service accepts.")
+
+    @app.errorhandler(429)
+    def too_many(_err):
+        return page(429, "Too many attempts", "Too many attempts. Wait a minute and try again.")
+
+    @app.errorhandler(500)
+    def server_error(_err):
+        return page(500, "Something went wrong", "The error was logged. Please try again later.")

@@ -1,0 +1,54 @@
+"""Admin pages: the email outbox and failed jobs."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from matchmaker.authz import admin_required
+from matchmaker.extensions import db
+from matchmaker.orm import EmailStatus, FailedJob, OutboxEmail
+from matchmaker.services import mail
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.route("/outbox")
+@admin_required
+def outbox():
+    """Every email the service sent or will send, newest first, filterable by status."""
+    status = request.args.get("status", "")
+    query = select(OutboxEmail).order_by(OutboxEmail.id.desc())
+    if status in {s.value for s in EmailStatus}:
+        query = query.where(OutboxEmail.status == status)
+    if q := request.args.get("q", "").strip():
+        query = query.where(OutboxEmail.to.contains(q.lower()) | OutboxEmail.subject.contains(q))
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("admin/outbox.html", page=page, status=status, q=q, statuses=EmailStatus)
+
+
+@bp.route("/outbox/<int:email_id>")
+@admin_required
+def outbox_email(email_id: int):
+    """One email as it was sent."""
+    email = db.get_or_404(OutboxEmail, email_id)
+    return render_template("admin/outbox_email.html", email=email)
+
+
+@bp.route("/outbox/<int:email_id>/retry", methods=["POST"])
+@admin_required
+def retry_email(email_id: int):
+    """Queue a failed email for another round of tries."""
+    db.get_or_404(OutboxEmail, email_id)
+    mail.requeue_failed(db.session, email_id)
+    flash("The email was queued again.", "success")
+    return redirect(url_for("admin.outbox_email", email_id=email_id))
+
+
+@bp.route("/jobs")
+@admin_required
+def failed_jobs():
+    """Background jobs that failed every retry."""
+    query = select(FailedJob).order_by(FailedJob.id.desc())
+    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("admin/failed_jobs.html", page=page)

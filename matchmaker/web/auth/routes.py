@@ -1,0 +1,115 @@
+"""Log in, log out, change and reset passwords."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
+
+from matchmaker.extensions import db, limiter
+from matchmaker.security import start_session
+from matchmaker.services import accounts
+from matchmaker.services.errors import DomainError
+from matchmaker.tokens import InvalidToken
+from matchmaker.web.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _account_key() -> str:
+    return "login-account:" + accounts.normalise_email(request.form.get("email", ""))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow a same-site relative path after login, never an absolute URL."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.dashboard")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"], methods=["POST"])
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_account_key, methods=["POST"]
+)
+def login():
+    """Log in with email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.email.data, form.password.data)
+        if user is not None:
+            start_session(user)
+            flash(f"Welcome, {user.name or user.email}.", "success")
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors.append("The email or password is not correct.")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out and forget the session."""
+    logout_user()
+    flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change one's own password."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(
+                db.session, current_user, form.current_password.data, form.new_password.data
+            )
+        except DomainError as exc:
+            getattr(form, exc.field or "new_password").errors.append(str(exc))
+        else:
+            start_session(current_user)  # the token rotated: keep this session, end the others
+            flash("Your password was changed. Other sessions were logged out.", "success")
+            return redirect(url_for("main.dashboard"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/reset", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def request_reset():
+    """Ask for a password reset link by email."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        accounts.request_password_reset(db.session, form.email.data)
+        flash("If an account exists for that address, a reset link is on its way.", "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/request_reset.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Set a new password from an emailed link."""
+    try:
+        accounts.user_for_reset(db.session, token)
+    except InvalidToken as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("auth.request_reset"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.reset_password(db.session, token, form.password.data)
+        except InvalidToken:
+            abort(400)
+        except DomainError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            flash("Your password is set. You can log in now.", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)

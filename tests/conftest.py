@@ -1,0 +1,125 @@
+"""Fixtures in the style of Flask's tutorial: app, client, runner, auth; plus a real SMTP server."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from matchmaker import create_app
+from matchmaker.extensions import db
+from matchmaker.orm import Base
+from tests import factories
+from tests.smtp import LocalSMTP
+
+PG_URL = os.environ.get("MATCHMAKER_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("MATCHMAKER_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A migrated, empty database for the session: PostgreSQL when configured, else SQLite."""
+    url = PG_URL or f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if PG_URL:
+        engine = create_engine(url)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "migrate"})
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        upgrade()  # the suite runs on the real migrations, so they are tested too
+        db.engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    """A real SMTP server on loopback that keeps every message it receives."""
+    server = LocalSMTP()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server):
+    smtp_server.messages.clear()
+    return smtp_server
+
+
+@pytest.fixture
+def app_config(database_url, smtp_server, tmp_path) -> dict:
+    """The configuration every test app starts from; tests may change it before `app` is built."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": smtp_server.port,
+        "BASE_URL": "http://localhost",
+        "SERVER_NAME": None,
+        "MODELS_DIR": str(tmp_path / "models"),
+    }
+
+
+@pytest.fixture
+def app(app_config):
+    application = create_app(app_config)
+    with application.app_context():
+        factories.bind(db.session)
+        yield application
+        db.session.remove()
+        _empty_tables()
+        db.engine.dispose()
+
+
+def _empty_tables() -> None:
+    """Leave the shared database as empty as the migrations made it."""
+    tables = list(reversed(Base.metadata.sorted_tables))
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, email: str, password: str = factories.PASSWORD, follow: bool = False):
+        return self._client.post(
+            "/auth/login", data={"email": email, "password": password}, follow_redirects=follow
+        )
+
+    def logout(self):
+        return self._client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def root() -> Path:
+    return Path(__file__).resolve().parent.parent

@@ -1,0 +1,140 @@
+"""factory_boy factories for test data, bound to the app's session by the app fixture."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import factory
+from factory.alchemy import SQLAlchemyModelFactory
+
+from matchmaker import passwords
+from matchmaker.orm import (
+    City,
+    Company,
+    CompanyStatus,
+    InterestProfile,
+    Office,
+    OfficeKind,
+    Priority,
+    PriorityStatus,
+    Role,
+    Suggestion,
+    User,
+    utcnow,
+)
+
+PASSWORD = "correct horse battery staple"  # noqa: S105 - test credential
+
+_session = None
+
+
+@cache
+def password_hash() -> str:
+    return passwords.hash_password(PASSWORD)
+
+
+def bind(session) -> None:
+    global _session
+    _session = session
+
+
+class Base(SQLAlchemyModelFactory):
+    class Meta:
+        abstract = True
+        sqlalchemy_session_factory = lambda: _session  # noqa: E731
+        sqlalchemy_session_persistence = "commit"
+
+
+class CityFactory(Base):
+    class Meta:
+        model = City
+
+    name = factory.Sequence(lambda n: f"City {n}")
+    state = "MA"
+    country = "US"
+
+
+class OfficeFactory(Base):
+    class Meta:
+        model = Office
+
+    city = factory.SubFactory(CityFactory)
+    name = factory.Sequence(lambda n: f"Office {n}")
+    kind = OfficeKind.ECONOMIC_DEVELOPMENT
+    contact_email = factory.Sequence(lambda n: f"office{n}@city.example")
+
+
+class CompanyFactory(Base):
+    class Meta:
+        model = Company
+
+    name = factory.Sequence(lambda n: f"Company {n}")
+    website = factory.Sequence(lambda n: f"https://company{n}.example")
+    website_domain = factory.Sequence(lambda n: f"company{n}.example")
+    hq_country = "DE"
+    size = "sme"
+    naics_sectors = ["5112"]
+    description = "Fan engagement software for stadiums and sports venues."
+    status = CompanyStatus.ACTIVE
+
+
+class ProfileFactory(Base):
+    class Meta:
+        model = InterestProfile
+
+    company = factory.SubFactory(CompanyFactory)
+    title = factory.Sequence(lambda n: f"Profile {n}")
+    partnership_types = ["pilot_project"]
+    naics_sectors = ["5112"]
+    states = ["any"]
+    interests = "A US stadium to pilot our fan engagement app with a sports team."
+
+
+class PriorityFactory(Base):
+    class Meta:
+        model = Priority
+
+    office = factory.SubFactory(OfficeFactory)
+    title = factory.Sequence(lambda n: f"Priority {n}")
+    description = "Attract sports technology companies to pilot projects in the stadium district."
+    naics_sectors = ["5112", "7112"]
+    partnership_types = ["pilot_project", "sponsorship"]
+    target_countries = []
+    status = PriorityStatus.OPEN
+    visible_to_companies = True
+
+
+class SuggestionFactory(Base):
+    class Meta:
+        model = Suggestion
+
+    priority = factory.SubFactory(PriorityFactory)
+    profile = factory.SubFactory(ProfileFactory)
+    company = factory.SelfAttribute("profile.company")
+    routed_office = factory.SelfAttribute("priority.office")
+    score = 0.5
+
+
+class UserFactory(Base):
+    class Meta:
+        model = User
+
+    email = factory.Sequence(lambda n: f"user{n}@example.org")
+    name = factory.Sequence(lambda n: f"User {n}")
+    role = Role.ADMIN
+    password_hash = factory.LazyFunction(password_hash)
+    email_confirmed_at = factory.LazyFunction(utcnow)
+
+
+class AdminFactory(UserFactory):
+    role = Role.ADMIN
+
+
+class StaffFactory(UserFactory):
+    role = Role.OFFICE_STAFF
+    office = factory.SubFactory(OfficeFactory)
+
+
+class CompanyMemberFactory(UserFactory):
+    role = Role.COMPANY_MEMBER
+    company = factory.SubFactory(CompanyFactory)

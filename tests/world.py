@@ -1,0 +1,67 @@
+"""Two tenants of each kind, for authorization tests: everything of A must be hidden from B."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tests import factories as f
+
+
+@dataclass
+class World:
+    admin: object
+    office_a: object
+    office_b: object
+    staff_a: object
+    staff_b: object
+    company_a: object
+    company_b: object
+    member_a: object
+    member_b: object
+    profile_a: object
+    profile_b: object
+    priority_a: object
+    priority_b: object
+    suggestion_a: object
+    email: object
+
+    def user(self, role: str):
+        """The user acting as a role name of the matrix, or None for anonymous."""
+        return {
+            "anonymous": None,
+            "company_a": self.member_a,
+            "company_b": self.member_b,
+            "staff_a": self.staff_a,
+            "staff_b": self.staff_b,
+            "admin": self.admin,
+        }[role]
+
+
+def build_world() -> World:
+    from matchmaker.extensions import db
+    from matchmaker.orm import OutboxEmail
+
+    office_a, office_b = f.OfficeFactory(name="Office A"), f.OfficeFactory(name="Office B")
+    company_a, company_b = f.CompanyFactory(name="Company A"), f.CompanyFactory(name="Company B")
+    profile_a, profile_b = f.ProfileFactory(company=company_a), f.ProfileFactory(company=company_b)
+    priority_a, priority_b = f.PriorityFactory(office=office_a), f.PriorityFactory(office=office_b)
+    email = OutboxEmail(to="someone@example.org", subject="Hello", body="Body")
+    db.session.add(email)
+    db.session.commit()
+    return World(
+        admin=f.AdminFactory(email="admin@example.org"),
+        office_a=office_a,
+        office_b=office_b,
+        staff_a=f.StaffFactory(email="staff-a@example.org", office=office_a),
+        staff_b=f.StaffFactory(email="staff-b@example.org", office=office_b),
+        company_a=company_a,
+        company_b=company_b,
+        member_a=f.CompanyMemberFactory(email="member-a@example.org", company=company_a),
+        member_b=f.CompanyMemberFactory(email="member-b@example.org", company=company_b),
+        profile_a=profile_a,
+        profile_b=profile_b,
+        priority_a=priority_a,
+        priority_b=priority_b,
+        suggestion_a=f.SuggestionFactory(priority=priority_a, profile=profile_a),
+        email=email,
+    )
