@@ -73,8 +73,15 @@ def load_demo(session: Session, echo=print) -> None:
     staff_hash = passwords.hash_password(STAFF_PASSWORD)
     company_hash = passwords.hash_password(COMPANY_PASSWORD)
     now = utcnow()
-    session.add(User(email=ADMIN[0], name="Demo Admin", role=Role.ADMIN,
-                     password_hash=passwords.hash_password(ADMIN[1]), email_confirmed_at=now))
+    session.add(
+        User(
+            email=ADMIN[0],
+            name="Demo Admin",
+            role=Role.ADMIN,
+            password_hash=passwords.hash_password(ADMIN[1]),
+            email_confirmed_at=now,
+        )
+    )
     cities: dict[tuple, City] = {}
     offices: dict[str, Office] = {}
     priorities = _rows("priorities.json")
@@ -85,35 +92,74 @@ def load_demo(session: Session, echo=print) -> None:
             cities[key] = city
             office = offices.get(row["office"])
             if office is None:
-                office = Office(city=city, name=row["office"], kind=office_kind(row["office"]),
-                                contact_email=staff_email(row["office"]),
-                                sectors=[], states=[row["state"]])
+                office = Office(
+                    city=city,
+                    name=row["office"],
+                    kind=office_kind(row["office"]),
+                    contact_email=staff_email(row["office"]),
+                    sectors=[],
+                    states=[row["state"]],
+                )
                 offices[row["office"]] = office
-                session.add(User(email=staff_email(row["office"]), name=f"{row['office']} staff",
-                                 role=Role.OFFICE_STAFF, office=office, password_hash=staff_hash,
-                                 email_confirmed_at=now))
-            session.add(Priority(office=office, title=row["title"], description=row["description"],
-                                 naics_sectors=row["naics_sectors"],
-                                 partnership_types=row["partnership_types"],
-                                 target_countries=row["target_countries"],
-                                 status=PriorityStatus.OPEN, visible_to_companies=True))
+                session.add(
+                    User(
+                        email=staff_email(row["office"]),
+                        name=f"{row['office']} staff",
+                        role=Role.OFFICE_STAFF,
+                        office=office,
+                        password_hash=staff_hash,
+                        email_confirmed_at=now,
+                    )
+                )
+            session.add(
+                Priority(
+                    office=office,
+                    title=row["title"],
+                    description=row["description"],
+                    naics_sectors=row["naics_sectors"],
+                    partnership_types=row["partnership_types"],
+                    target_countries=row["target_countries"],
+                    status=PriorityStatus.OPEN,
+                    visible_to_companies=True,
+                )
+            )
     companies = _rows("companies.json")
     with click.progressbar(companies, label="companies ") as bar:
         for row in bar:
-            company = Company(name=row["name"], website=row["website"],
-                              website_domain=row["website"].split("//", 1)[-1].strip("/").lower(),
-                              external_id=row["id"], hq_country=row["hq_country"], size=row["size"],
-                              naics_sectors=row["naics_sectors"], description=row["description"],
-                              contact_name="Partnerships team", contact_email=company_email(row["website"]),
-                              status=CompanyStatus.ACTIVE)
+            company = Company(
+                name=row["name"],
+                website=row["website"],
+                website_domain=row["website"].split("//", 1)[-1].strip("/").lower(),
+                external_id=row["id"],
+                hq_country=row["hq_country"],
+                size=row["size"],
+                naics_sectors=row["naics_sectors"],
+                description=row["description"],
+                contact_name="Partnerships team",
+                contact_email=company_email(row["website"]),
+                status=CompanyStatus.ACTIVE,
+            )
             session.add(company)
-            session.add(InterestProfile(company=company, title=profile_title(row),
-                                        partnership_types=row["partnership_types"],
-                                        naics_sectors=row["naics_sectors"],
-                                        states=row["regions_of_interest"], interests=row["interests"]))
-            session.add(User(email=company_email(row["website"]), name=f"{row['name'].strip()} team",
-                             role=Role.COMPANY_MEMBER, company=company, password_hash=company_hash,
-                             email_confirmed_at=now))
+            session.add(
+                InterestProfile(
+                    company=company,
+                    title=profile_title(row),
+                    partnership_types=row["partnership_types"],
+                    naics_sectors=row["naics_sectors"],
+                    states=row["regions_of_interest"],
+                    interests=row["interests"],
+                )
+            )
+            session.add(
+                User(
+                    email=company_email(row["website"]),
+                    name=f"{row['name'].strip()} team",
+                    role=Role.COMPANY_MEMBER,
+                    company=company,
+                    password_hash=company_hash,
+                    email_confirmed_at=now,
+                )
+            )
     session.commit()
     echo(f"loaded {len(cities)} cities, {len(offices)} offices, {len(priorities)} priorities, "
          f"{len(companies)} companies")  # fmt: skip

@@ -41,7 +41,9 @@ def enqueue(fn: Callable, *args) -> None:
     if app.config.get("REDIS_URL"):
         from rq import Retry
 
-        queue(app).enqueue(run_job, name, list(args), retry=Retry(max=3, interval=RQ_RETRY_INTERVALS))
+        queue(app).enqueue(
+            run_job, name, list(args), retry=Retry(max=3, interval=RQ_RETRY_INTERVALS)
+        )
         return
     run_inline(name, list(args))
 
@@ -60,7 +62,9 @@ def run_inline(name: str, args: list) -> bool:
         except Exception as exc:  # noqa: BLE001 - a job's failure must not break the request
             db.session.rollback()
             error = f"{type(exc).__name__}: {exc}"
-            log.exception("job %s%r failed (attempt %d of %d)", name, tuple(args), attempt, attempts)
+            log.exception(
+                "job %s%r failed (attempt %d of %d)", name, tuple(args), attempt, attempts
+            )
     db.session.add(FailedJob(name=name, args=args, error=error[:4000], attempts=attempts))
     db.session.commit()
     return False

@@ -12,5 +12,7 @@ def external_url(endpoint: str, **values) -> str:
     if has_request_context():
         return url_for(endpoint, _external=True, **values)
     base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
     return adapter.build(endpoint, values, force_external=True)

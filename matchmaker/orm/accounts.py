@@ -20,9 +20,11 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"admin": "Admin", "office_staff": "Office staff", "company_member": "Company member"}[
-            self.value
-        ]
+        return {
+            "admin": "Admin",
+            "office_staff": "Office staff",
+            "company_member": "Company member",
+        }[self.value]
 
 
 def new_session_token() -> str:

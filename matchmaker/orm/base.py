@@ -23,7 +23,7 @@ def utcnow() -> datetime:
 
 
 class UTCDateTime(TypeDecorator):
-    """A timestamp stored naive in UTC and always read back timezone-aware (SQLite forgets zones)."""
+    """A timestamp stored naive in UTC and read back timezone-aware (SQLite forgets zones)."""
 
     impl = DateTime
     cache_ok = True

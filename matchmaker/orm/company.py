@@ -76,7 +76,7 @@ class InterestProfile(Base):
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # When the content that ranking reads last changed: a decline is revisited only after this moves.
+    # When the content ranking reads last changed: a decline is revisited only after this moves.
     material_change_at: Mapped[datetime] = mapped_column(default=utcnow)
     reminder_sent_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)

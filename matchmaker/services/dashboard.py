@@ -51,7 +51,9 @@ def summary_for(session: Session, user: User) -> dict:
     if user.role == Role.OFFICE_STAFF:
         return {
             "office": user.office,
-            "priorities": _count(session, select(Priority.id).where(Priority.office_id == user.office_id)),
+            "priorities": _count(
+                session, select(Priority.id).where(Priority.office_id == user.office_id)
+            ),
             "waiting": _count(
                 session,
                 select(Suggestion.id).where(

@@ -55,7 +55,9 @@ def _message(email: OutboxEmail) -> EmailMessage:
 
 def _send_smtp(messages: list[EmailMessage]) -> None:
     cfg = current_app.config
-    with smtplib.SMTP(cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"]), timeout=cfg["MAIL_TIMEOUT"]) as smtp:
+    with smtplib.SMTP(
+        cfg["MAIL_SERVER"], int(cfg["MAIL_PORT"]), timeout=cfg["MAIL_TIMEOUT"]
+    ) as smtp:
         if cfg.get("MAIL_USE_TLS"):
             smtp.starttls()
         if cfg.get("MAIL_USERNAME"):
@@ -65,7 +67,9 @@ def _send_smtp(messages: list[EmailMessage]) -> None:
 
 
 def _send_console(msg: EmailMessage) -> None:
-    print(f"\n----- email (no SMTP configured) -----\n{msg}\n----- end email -----", file=sys.stderr)
+    print(
+        f"\n----- email (no SMTP configured) -----\n{msg}\n----- end email -----", file=sys.stderr
+    )
 
 
 @job
@@ -110,7 +114,7 @@ def deliver_outbox() -> int:
 
 
 def _schedule_retry(session: Session) -> None:
-    """With RQ, come back when the next pending email is due; inline, `send-mail` in cron does it."""
+    """With RQ, come back when the next pending email is due; inline, cron runs `send-mail`."""
     if not current_app.config.get("REDIS_URL"):
         return
     nxt = session.scalar(

@@ -25,11 +25,15 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(400)
     def bad_request(err):
-        return page(400, "Bad request", getattr(err, "description", "") or "The request was not valid.")
+        return page(
+            400, "Bad request", getattr(err, "description", "") or "The request was not valid."
+        )
 
     @app.errorhandler(CSRFError)
     def csrf_error(err):
-        return page(400, "Form expired", "The form expired or was sent from elsewhere. Please try again.")
+        return page(
+            400, "Form expired", "The form expired or was sent from elsewhere. Please try again."
+        )
 
     @app.errorhandler(403)
     def forbidden(_err):

@@ -37,8 +37,11 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
     "auth.reset_password": ("GET", lambda w: "/auth/reset/not-a-token", expect(*[302] * 6)),
     "admin.outbox": ("GET", lambda w: "/admin/outbox", ADMIN_ONLY),
     "admin.outbox_email": ("GET", lambda w: f"/admin/outbox/{w.email.id}", ADMIN_ONLY),
-    "admin.retry_email": ("POST", lambda w: f"/admin/outbox/{w.email.id}/retry", expect(
-        LOGIN, 403, 403, 403, 403, 302)),
+    "admin.retry_email": (
+        "POST",
+        lambda w: f"/admin/outbox/{w.email.id}/retry",
+        expect(LOGIN, 403, 403, 403, 403, 302),
+    ),
     "admin.failed_jobs": ("GET", lambda w: "/admin/jobs", ADMIN_ONLY),
 }
 

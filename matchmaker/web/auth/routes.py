@@ -28,7 +28,12 @@ def _account_key() -> str:
 
 def _safe_next(target: str | None) -> str:
     """Only follow a same-site relative path after login, never an absolute URL."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith("//")
+        and not urlsplit(target).netloc
+    ):
         return target
     return url_for("main.dashboard")
 
