@@ -30,7 +30,7 @@ def defaults(instance_path: str) -> dict:
         "MAIL_SENDER": "Matchmaker <no-reply@matchmaker.localhost>",
         "MAIL_TIMEOUT": 10,
         "BASE_URL": "http://127.0.0.1:5000",
-        # Sessions: an idle timeout (the permanent lifetime) and an absolute one checked per request.
+        # Sessions: an idle timeout (the permanent lifetime), an absolute one checked per request.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=2),
         "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=12),
         "SESSION_COOKIE_HTTPONLY": True,

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from matchmaker import create_app
@@ -69,9 +70,23 @@ def app_config(database_url, smtp_server, tmp_path) -> dict:
     }
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as in production: its own session and `g`.
+
+    The test's own session commits first, so the request sees the test's data and SQLite's write
+    lock (taken at the start of every transaction) is free for it.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     application = create_app(app_config)
+    application.test_client_class = IsolatedClient
     with application.app_context():
         factories.bind(db.session)
         yield application

@@ -80,7 +80,8 @@ def change_password():
         except DomainError as exc:
             getattr(form, exc.field or "new_password").errors.append(str(exc))
         else:
-            start_session(current_user)  # the token rotated: keep this session, end the others
+            # The token rotated: keep this session (the real user, not the proxy), end the others.
+            start_session(current_user._get_current_object())
             flash("Your password was changed. Other sessions were logged out.", "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/change_password.html", form=form)

@@ -1,0 +1,92 @@
+"""The email outbox: delivered through a real SMTP server, never lost while SMTP is down."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from matchmaker.extensions import db
+from matchmaker.orm import EmailStatus, OutboxEmail, utcnow
+from matchmaker.services import mail
+from tests.smtp import free_port
+
+
+def _queue(to="someone@example.org", subject="Hello", headers=None):
+    email = mail.queue_email(db.session, to, subject, "Body text", headers)
+    db.session.commit()
+    return email
+
+
+def test_queued_email_is_delivered_over_smtp(app, mailbox):
+    email = _queue(headers={"List-Unsubscribe": "<http://localhost/u/1>"})
+    assert mail.deliver_outbox() == 1
+    [message] = mailbox.to("someone@example.org")
+    assert message["Subject"] == "Hello"
+    assert message["From"] == app.config["MAIL_SENDER"]
+    assert message["List-Unsubscribe"] == "<http://localhost/u/1>"
+    db.session.refresh(email)
+    assert email.status == EmailStatus.SENT and email.transport == "smtp" and email.attempts == 1
+
+
+def test_email_waits_with_back_off_while_smtp_is_down_then_goes_out(app, mailbox):
+    app.config["MAIL_PORT"] = free_port()  # nothing listens there
+    email = _queue()
+    assert mail.deliver_outbox() == 0
+    db.session.refresh(email)
+    assert email.status == EmailStatus.PENDING
+    assert email.attempts == 1 and "ConnectionRefusedError" in email.last_error
+    assert email.next_attempt_at > utcnow() + timedelta(seconds=20)
+    assert mail.deliver_outbox() == 0  # not due yet: no second try
+    db.session.refresh(email)
+    assert email.attempts == 1
+
+    app.config["MAIL_PORT"] = mailbox.port
+    email.next_attempt_at = utcnow()
+    db.session.commit()
+    assert mail.deliver_outbox() == 1
+    assert len(mailbox.to("someone@example.org")) == 1
+
+
+def test_email_is_marked_failed_after_the_last_try(app):
+    app.config["MAIL_PORT"] = free_port()
+    email = _queue()
+    for _ in range(mail.MAX_ATTEMPTS):
+        email.next_attempt_at = utcnow()
+        db.session.commit()
+        mail.deliver_outbox()
+        db.session.refresh(email)
+    assert email.status == EmailStatus.FAILED
+    mail.requeue_failed(db.session, email.id)  # delivery fails again inline, but it is pending
+    db.session.refresh(email)
+    assert email.status == EmailStatus.PENDING and email.attempts == 1
+
+
+def test_without_smtp_emails_are_printed_and_kept(app, capsys):
+    app.config["MAIL_SERVER"] = None
+    _queue(subject="Printed")
+    assert mail.deliver_outbox() == 1
+    assert "Subject: Printed" in capsys.readouterr().err
+    email = db.session.scalar(select(OutboxEmail))
+    assert email.transport == "console"
+
+
+def test_backoff_doubles_up_to_an_hour():
+    assert [mail.backoff(n).total_seconds() for n in (1, 2, 3)] == [30, 60, 120]
+    assert mail.backoff(20).total_seconds() == 3600
+
+
+def test_admin_outbox_lists_and_filters_emails(app, client, auth):
+    from tests import factories as f
+
+    f.AdminFactory(email="admin@example.org")
+    _queue(to="first@example.org", subject="Welcome aboard")
+    _queue(to="second@example.org", subject="Reset <b>now</b>")
+    auth.login("admin@example.org")
+    page = client.get("/admin/outbox").get_data(as_text=True)
+    assert "first@example.org" in page and "second@example.org" in page
+    assert "Reset &lt;b&gt;now&lt;/b&gt;" in page
+    filtered = client.get("/admin/outbox?q=first").get_data(as_text=True)
+    assert "first@example.org" in filtered and "second@example.org" not in filtered
+    empty = client.get("/admin/outbox?status=failed").get_data(as_text=True)
+    assert "No emails match these filters." in empty

@@ -1,0 +1,36 @@
+"""`flask demo`: demo data on an empty database, printed accounts that work, data kept on re-run."""
+
+from sqlalchemy import func, select
+
+from matchmaker.demo import demo_accounts
+from matchmaker.extensions import db
+from matchmaker.orm import City, Company, InterestProfile, Office, Priority, User
+
+
+def test_demo_loads_once_and_its_printed_accounts_log_in(app, runner, client, auth):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "http://localhost" in result.output
+    for role, email, password in demo_accounts():
+        assert email in result.output and password in result.output
+    counts = {m.__name__: db.session.scalar(select(func.count(m.id)))
+              for m in (City, Office, Priority, Company, InterestProfile)}  # fmt: skip
+    assert counts["City"] >= 2 and counts["Office"] >= 2
+    assert counts["Company"] >= 10 and counts["InterestProfile"] >= 10
+    assert counts["Priority"] >= 6
+    assert db.session.scalar(select(func.count(User.id).filter(User.office_id.is_not(None)))) >= 2
+
+    for _role, email, password in demo_accounts():
+        assert auth.login(email, password).headers["Location"] == "/dashboard"
+        auth.logout()
+
+    again = runner.invoke(args=["demo"])
+    assert "already has data" in again.output
+    assert db.session.scalar(select(func.count(Company.id))) == counts["Company"]
+
+
+def test_demo_data_keeps_messy_names_exactly_and_escapes_them(app, runner, client, auth):
+    runner.invoke(args=["demo"])
+    names = set(db.session.scalars(select(Company.name)))
+    assert "<b>Pitchlark</b> Sales AI" in names
+    assert "Tembusu Water &amp; Sensing Pte Ltd" in names
