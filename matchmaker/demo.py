@@ -180,10 +180,24 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 @with_appcontext
 def demo_command() -> None:
     """Load demo data into an empty database and print the demo accounts."""
-    if is_empty(db.session):
+    from matchmaker.ranking import ModelNotFound
+    from matchmaker.services.model_store import current_model, train_model
+    from matchmaker.services.ranking import rerank_all
+
+    fresh = is_empty(db.session)
+    if fresh:
         load_demo(db.session, echo=click.echo)
     else:
         click.echo("database already has data: demo data not loaded again")
+    try:
+        current_model()
+    except ModelNotFound:
+        click.echo("no ranking model yet: fitting one on the database ...")
+        click.echo(f"saved model {train_model(db.session)}")
+        fresh = True
+    if fresh:
+        result = rerank_all(db.session, progress=lambda msg: click.echo(f"  {msg}"))
+        click.echo(f"ranked: {result.created} suggestions")
     click.echo(f"\nMatchmaker serves at {current_app.config['BASE_URL']}\nDemo accounts:")
     for role, email, password in demo_accounts():
         click.echo(f"  {role:<15} {email:<55} {password}")

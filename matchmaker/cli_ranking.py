@@ -1,0 +1,86 @@
+"""Ranking commands: train, rank, evaluate."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from matchmaker.extensions import db
+from matchmaker.ranking import RankingError
+
+DEV_SET = resources.files("matchmaker.data").joinpath("dev")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.command("train")
+@click.option("--name", help="Model name (default: ranker-<UTC timestamp>).")
+@click.option("--eval-dir", type=click.Path(file_okay=False), default=None,
+              help="Labelled set whose scores go on the card (default: the bundled dev set).")  # fmt: skip
+@with_appcontext
+def train_command(name: str | None, eval_dir: str | None) -> None:
+    """Fit the ranking model on the database and write models/<name>.joblib with its card."""
+    from matchmaker.ranking.evaluation import evaluate_dir
+    from matchmaker.services.model_store import models_dir, train_model
+
+    click.echo("evaluating the configuration on the labelled set ...", err=True)
+    try:
+        scores = evaluate_dir(eval_dir or str(DEV_SET))
+        click.echo("fitting on the database ...", err=True)
+        saved = train_model(db.session, name, evaluation=scores)
+    except (RankingError, ValueError, OSError) as exc:
+        _fail(str(exc))
+    click.echo(f"saved {models_dir() / saved}.joblib and its card {saved}.json")
+
+
+@click.command("rank")
+@click.option("--background", is_flag=True, help="Queue the re-rank as a background job.")
+@with_appcontext
+def rank_command(background: bool) -> None:
+    """Re-rank all open priorities against all active profiles."""
+    from matchmaker.jobs import enqueue
+    from matchmaker.services.ranking import rerank_all, rerank_everything
+
+    if background:
+        enqueue(rerank_everything)
+        click.echo("re-rank queued")
+        return
+    steps = ["load", "score", "write"]
+    with click.progressbar(length=len(steps), label="re-ranking", file=sys.stderr) as bar:
+
+        def progress(message: str) -> None:
+            bar.update(1)
+            click.echo(f"  {message}", err=True)
+
+        try:
+            result = rerank_all(db.session, progress=progress)
+        except (RankingError, ValueError) as exc:
+            _fail(str(exc))
+        bar.update(len(steps))
+    click.echo(
+        f"created {result.created}, updated {result.updated}, revived {result.revived}, "
+        f"expired {result.expired}, unchanged {result.unchanged}"
+    )
+
+
+@click.command("evaluate")
+@click.argument("directory", type=click.Path(file_okay=False))
+def evaluate_command(directory: str) -> None:
+    """Print NDCG@10 and P@5 of the model and a TF-IDF baseline on a labelled set."""
+    from matchmaker.ranking.evaluation import evaluate_dir, format_report
+
+    missing = [f for f in ("priorities.json", "companies.json", "qrels.json")
+               if not (Path(directory) / f).is_file()]  # fmt: skip
+    if missing:
+        _fail(f"{directory} lacks {', '.join(missing)}")
+    try:
+        click.echo(format_report(evaluate_dir(directory)))
+    except (RankingError, ValueError, KeyError) as exc:
+        _fail(f"cannot evaluate {directory}: {exc}")
