@@ -29,9 +29,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
-    from matchmaker import cli, database, security, web
+    from argon2 import PasswordHasher
+
+    from matchmaker import cli, database, passwords, security, web
     from matchmaker.extensions import csrf, db, limiter, login_manager, migrate
 
+    # Library defaults (RFC 9106 low-memory profile) unless a deployment or the tests tune them.
+    app.extensions[passwords.EXTENSION] = PasswordHasher(**app.config.get("ARGON2_PARAMS", {}))
     db.init_app(app)
     database.configure(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -7,11 +7,20 @@ from importlib import resources
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 
-_hasher = PasswordHasher()
+_default_hasher = PasswordHasher()
+EXTENSION = "matchmaker.argon2"
+
+
+def hasher() -> PasswordHasher:
+    """The app's Argon2 hasher (parameters from ARGON2_PARAMS), or the library defaults."""
+    if has_app_context():
+        return current_app.extensions.get(EXTENSION, _default_hasher)
+    return _default_hasher
 
 
 class WeakPassword(ValueError):
@@ -38,19 +47,19 @@ def check_policy(password: str) -> None:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     """True when the password matches; never raises for a bad or missing hash."""
     if not password_hash:
-        _hasher.hash(password)  # spend the same time as a real check: no account enumeration
+        hasher().hash(password)  # spend the same time as a real check: no account enumeration
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        return hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return hasher().check_needs_rehash(password_hash)

@@ -36,3 +36,11 @@ def test_hash_verifies_only_the_right_password():
     assert not passwords.verify_password(hashed, "harbor lighthouse 1908")
     assert not passwords.verify_password(None, "anything")
     assert not passwords.verify_password("not-a-hash", "anything")
+
+
+def test_without_tuning_the_app_hashes_with_argon2_recommended_parameters():
+    from matchmaker import create_app
+
+    app = create_app({"SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with app.app_context():
+        assert "$m=65536,t=3,p=4$" in passwords.hash_password("harbor lighthouse 1907")
