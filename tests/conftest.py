@@ -61,6 +61,8 @@ def app_config(database_url, smtp_server, tmp_path) -> dict:
         "SECRET_KEY": "test-secret-key",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        # Cheap hashes keep the suite fast; production uses Argon2's recommended parameters.
+        "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
         "RATELIMIT_ENABLED": False,
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_server.port,
