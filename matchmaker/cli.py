@@ -18,9 +18,19 @@ def fail(message: str) -> None:
 
 def register(app: Flask) -> None:
     """Attach the project's commands to `flask --app matchmaker`."""
+    from matchmaker.cli_ranking import evaluate_command, rank_command, train_command
     from matchmaker.demo import demo_command
 
-    app.cli.add_command(demo_command)
+    for command in (demo_command, train_command, rank_command, evaluate_command):
+        app.cli.add_command(command)
+
+    from matchmaker.company_commands import register_commands
+
+    register_commands(app)
+
+    from matchmaker.review_commands import register_review_commands
+
+    register_review_commands(app)
 
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")

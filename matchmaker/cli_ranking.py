@@ -22,8 +22,12 @@ def _fail(message: str) -> None:
 
 @click.command("train")
 @click.option("--name", help="Model name (default: ranker-<UTC timestamp>).")
-@click.option("--eval-dir", type=click.Path(file_okay=False), default=None,
-              help="Labelled set whose scores go on the card (default: the bundled dev set).")  # fmt: skip
+@click.option(
+    "--eval-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Labelled set whose scores go on the card (default: the bundled dev set).",
+)
 @with_appcontext
 def train_command(name: str | None, eval_dir: str | None) -> None:
     """Fit the ranking model on the database and write models/<name>.joblib with its card."""
@@ -76,8 +80,11 @@ def evaluate_command(directory: str) -> None:
     """Print NDCG@10 and P@5 of the model and a TF-IDF baseline on a labelled set."""
     from matchmaker.ranking.evaluation import evaluate_dir, format_report
 
-    missing = [f for f in ("priorities.json", "companies.json", "qrels.json")
-               if not (Path(directory) / f).is_file()]  # fmt: skip
+    missing = [
+        f
+        for f in ("priorities.json", "companies.json", "qrels.json")
+        if not (Path(directory) / f).is_file()
+    ]
     if missing:
         _fail(f"{directory} lacks {', '.join(missing)}")
     try:

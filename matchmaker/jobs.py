@@ -106,5 +106,8 @@ def retry_failed() -> tuple[int, int]:
 
 def import_job_modules() -> None:
     """Import every module that registers jobs, so workers and retries can find them by name."""
+    import matchmaker.services.company_import  # noqa: F401
     import matchmaker.services.mail  # noqa: F401
+    import matchmaker.services.notifications  # noqa: F401
     import matchmaker.services.ranking  # noqa: F401
+    import matchmaker.services.routing  # noqa: F401

@@ -12,12 +12,15 @@ from matchmaker.orm import (
     City,
     Company,
     CompanyStatus,
+    ImportBatch,
     InterestProfile,
     Office,
     OfficeKind,
     Priority,
     PriorityStatus,
     Role,
+    RoutingRule,
+    SensitiveCountry,
     Suggestion,
     User,
     utcnow,
@@ -73,7 +76,7 @@ class CompanyFactory(Base):
     website_domain = factory.Sequence(lambda n: f"company{n}.example")
     hq_country = "DE"
     size = "sme"
-    naics_sectors = ["5112"]
+    naics_sectors = ["5132"]
     description = "Fan engagement software for stadiums and sports venues."
     status = CompanyStatus.ACTIVE
 
@@ -85,7 +88,7 @@ class ProfileFactory(Base):
     company = factory.SubFactory(CompanyFactory)
     title = factory.Sequence(lambda n: f"Profile {n}")
     partnership_types = ["pilot_project"]
-    naics_sectors = ["5112"]
+    naics_sectors = ["5132"]
     states = ["any"]
     interests = "A US stadium to pilot our fan engagement app with a sports team."
 
@@ -97,7 +100,7 @@ class PriorityFactory(Base):
     office = factory.SubFactory(OfficeFactory)
     title = factory.Sequence(lambda n: f"Priority {n}")
     description = "Attract sports technology companies to pilot projects in the stadium district."
-    naics_sectors = ["5112", "7112"]
+    naics_sectors = ["5132", "7112"]
     partnership_types = ["pilot_project", "sponsorship"]
     target_countries = []
     status = PriorityStatus.OPEN
@@ -112,7 +115,27 @@ class SuggestionFactory(Base):
     profile = factory.SubFactory(ProfileFactory)
     company = factory.SelfAttribute("profile.company")
     routed_office = factory.SelfAttribute("priority.office")
+    routed_at = factory.LazyFunction(utcnow)
     score = 0.5
+
+
+class RoutingRuleFactory(Base):
+    class Meta:
+        model = RoutingRule
+
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Rule {n}")
+    hq_country = "DE"
+    target_office = factory.SubFactory(OfficeFactory)
+
+
+class SensitiveCountryFactory(Base):
+    class Meta:
+        model = SensitiveCountry
+
+    country = "RU"
+    note = "Sanctions review"
+    effective_from = factory.LazyFunction(lambda: utcnow().date())
 
 
 class UserFactory(Base):
@@ -138,3 +161,19 @@ class StaffFactory(UserFactory):
 class CompanyMemberFactory(UserFactory):
     role = Role.COMPANY_MEMBER
     company = factory.SubFactory(CompanyFactory)
+
+
+IMPORT_CSV = (
+    "external_id,name,website,hq_country,size,naics_sectors\r\n"
+    "crm-1,Imported Example GmbH,https://imported-example.example,DE,sme,5132\r\n"
+)
+
+
+class ImportBatchFactory(Base):
+    class Meta:
+        model = ImportBatch
+
+    filename = "companies.csv"
+    content = IMPORT_CSV
+    sha256 = "0" * 64
+    row_count = 1

@@ -24,6 +24,14 @@ class World:
     priority_b: object
     suggestion_a: object
     email: object
+    city_a: object = None  # office A's city
+    draft_a: object = None  # a draft priority of office A, hidden from companies
+    invitee_a: object = None  # invited to office A, no password set yet
+    colleague_a: object = None  # a second member of company A
+    batch_a: object = None  # a CSV import uploaded by staff A
+    rule_a: object = None  # a routing rule sending suggestions to office A
+    rule_b: object = None  # a second routing rule (deleted by the matrix)
+    sensitive_a: object = None  # an entry of the sensitivity policy
 
     def user(self, role: str):
         """The user acting as a role name of the matrix, or None for anonymous."""
@@ -48,7 +56,7 @@ def build_world() -> World:
     email = OutboxEmail(to="someone@example.org", subject="Hello", body="Body")
     db.session.add(email)
     db.session.commit()
-    return World(
+    world = World(
         admin=f.AdminFactory(email="admin@example.org"),
         office_a=office_a,
         office_b=office_b,
@@ -64,4 +72,15 @@ def build_world() -> World:
         priority_b=priority_b,
         suggestion_a=f.SuggestionFactory(priority=priority_a, profile=profile_a),
         email=email,
+        city_a=office_a.city,
+        draft_a=f.PriorityFactory(office=office_a, status="draft", visible_to_companies=False),
+        invitee_a=f.StaffFactory(
+            email="invitee-a@example.org", office=office_a, password_hash=None
+        ),
     )
+    world.colleague_a = f.CompanyMemberFactory(email="colleague-a@example.org", company=company_a)
+    world.batch_a = f.ImportBatchFactory(uploaded_by_id=world.staff_a.id)
+    world.rule_a = f.RoutingRuleFactory(target_office=office_a, hq_country="JP")
+    world.rule_b = f.RoutingRuleFactory(target_office=office_b, hq_country="FR")
+    world.sensitive_a = f.SensitiveCountryFactory(country="RU")
+    return world

@@ -3,13 +3,17 @@
 from matchmaker.orm.accounts import Role, User
 from matchmaker.orm.base import Base, utcnow
 from matchmaker.orm.company import Company, CompanyStatus, InterestProfile, ProfileStatus
+from matchmaker.orm.imports import ImportBatch, ImportStatus
 from matchmaker.orm.ops import EmailStatus, FailedJob, OutboxEmail
 from matchmaker.orm.org import City, Office, OfficeKind
 from matchmaker.orm.priority import Priority, PriorityStatus
+from matchmaker.orm.routing import RoutingRule, SensitiveCountry
 from matchmaker.orm.suggestion import RERANKABLE, ReviewEvent, Suggestion, SuggestionStatus
 
 __all__ = [
     "RERANKABLE", "Base", "City", "Company", "CompanyStatus", "EmailStatus", "FailedJob",
+    "ImportBatch", "ImportStatus",
     "InterestProfile", "Office", "OfficeKind", "OutboxEmail", "Priority", "PriorityStatus",
     "ProfileStatus", "ReviewEvent", "Role", "Suggestion", "SuggestionStatus", "User", "utcnow",
+    "RoutingRule", "SensitiveCountry",
 ]  # fmt: skip

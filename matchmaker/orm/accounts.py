@@ -57,6 +57,9 @@ class User(UserMixin, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
     password_changed_at: Mapped[datetime | None]
+    # Email about newly routed suggestions (staff): "immediate", "daily" (digest) or "off".
+    notify_mode: Mapped[str] = mapped_column(String(10), default="daily")
+    digest_sent_at: Mapped[datetime | None]
 
     office: Mapped[Office | None] = relationship(back_populates="staff")  # noqa: F821
     company: Mapped[Company | None] = relationship(back_populates="members")  # noqa: F821

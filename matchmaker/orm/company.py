@@ -17,6 +17,7 @@ class CompanyStatus(enum.StrEnum):
     ACTIVE = "active"
     SUSPENDED = "suspended"
     DELETED = "deleted"  # anonymised at the company's request
+    MERGED = "merged"  # a duplicate folded into merged_into_id by an admin
 
 
 class ProfileStatus(enum.StrEnum):
@@ -44,9 +45,12 @@ class Company(Base):
         str_enum(CompanyStatus, 30), default=CompanyStatus.UNCONFIRMED
     )
     verification_note: Mapped[str] = mapped_column(Text, default="")
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    # Unconfirmed sign-ups older than a week are deleted by `expire-signups`: it filters on this.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     members: Mapped[list[User]] = relationship(back_populates="company")  # noqa: F821

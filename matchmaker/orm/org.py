@@ -44,7 +44,7 @@ class Office(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("city.id"), index=True)
     name: Mapped[str] = mapped_column(String(200), index=True)
-    kind: Mapped[OfficeKind] = mapped_column(str_enum(OfficeKind, 40))
+    kind: Mapped[OfficeKind] = mapped_column(str_enum(OfficeKind, 40), index=True)
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     sectors: Mapped[list] = mapped_column(default=list)
     states: Mapped[list] = mapped_column(default=list)

@@ -20,7 +20,13 @@ class PriorityStatus(enum.StrEnum):
 
 class Priority(Base):
     __tablename__ = "priority"
-    __table_args__ = (Index("ix_priority_office_status", "office_id", "status"),)
+    __table_args__ = (
+        Index("ix_priority_office_status", "office_id", "status"),
+        # The office dashboard lists an office's priorities, most recently updated first.
+        Index("ix_priority_office_updated", "office_id", "updated_at"),
+        # Companies browse open priorities marked visible, newest first.
+        Index("ix_priority_browse", "status", "visible_to_companies", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))

@@ -35,6 +35,8 @@ class Suggestion(Base):
         # The office queue: routed office, status, best score first, id as the keyset tie-breaker.
         Index("ix_suggestion_queue", "routed_office_id", "status", "score", "id"),
         Index("ix_suggestion_profile", "profile_id"),
+        # Digests and the admin backlog: what was routed to an office since a given time.
+        Index("ix_suggestion_routed", "routed_office_id", "routed_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,6 +52,8 @@ class Suggestion(Base):
     )
     routed_office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"))
     routing_rule_id: Mapped[int | None]
+    # When the suggestion reached its current office (routing, reassignment or a cleared flag).
+    routed_at: Mapped[datetime | None]
     flagged: Mapped[bool] = mapped_column(default=False)
     flag_rationale: Mapped[str] = mapped_column(Text, default="")
     company_initiated: Mapped[bool] = mapped_column(default=False)
@@ -66,11 +70,17 @@ class Suggestion(Base):
     profile: Mapped[InterestProfile] = relationship()  # noqa: F821
     company: Mapped[Company] = relationship()  # noqa: F821
     routed_office: Mapped[Office | None] = relationship()  # noqa: F821
+    assigned_to: Mapped[User | None] = relationship()  # noqa: F821
     events: Mapped[list[ReviewEvent]] = relationship(
         back_populates="suggestion", order_by="ReviewEvent.id"
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def awaiting_admin(self) -> bool:
+        """Flagged as sensitive and not yet decided by an admin: the office may not act."""
+        return self.flagged and not self.flag_rationale
 
 
 class ReviewEvent(Base):

@@ -41,7 +41,7 @@ class PartnershipRanker(BaseEstimator):
     def __init__(self, w_text: float = 0.75, w_sector: float = 0.15, w_type: float = 0.05,
                  w_geo: float = 0.05, ngram_range: tuple[int, int] = (1, 1),
                  min_df: int | float = 1, max_df: float = 1.0,
-                 max_features: int | None = 200_000, n_components: int = 256,
+                 max_features: int | None = 200_000, n_components: int = 192,
                  lexicon_weight: float = 2.0, title_repeat: int = 2, type_decay: float = 0.5,
                  sector_level_weights: tuple[float, float, float] = (0.25, 0.25, 0.5),
                  random_state: int | None = 0) -> None:

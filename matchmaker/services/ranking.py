@@ -27,7 +27,7 @@ from matchmaker.orm import (
 )
 from matchmaker.ranking import PartnershipRanker
 from matchmaker.ranking.rerank import Match, score_one_against_many, top_k_matches
-from matchmaker.services import features
+from matchmaker.services import features, routing
 from matchmaker.services.model_store import ensure_model
 
 SCORE_PLACES = 6  # scores are compared rounded, so a re-run with the same model writes nothing
@@ -123,6 +123,7 @@ def _apply(
                     reason=f"ranked by {model_name}",
                 )
             )
+            routing.route_new(session, row)  # rules, the sensitivity flag, notifications
             result.created += 1
             continue
         if row.status == SuggestionStatus.DECLINED and _changed_since_decline(

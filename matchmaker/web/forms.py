@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wtforms import ValidationError
+from wtforms import SelectMultipleField, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from matchmaker import passwords
 
@@ -13,3 +14,20 @@ def strong_password(_form, field) -> None:
         passwords.check_policy(field.data or "")
     except passwords.WeakPassword as exc:
         raise ValidationError(str(exc)) from exc
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A multiple choice rendered as checkboxes (templates/macros/forms.html knows its name)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def attach_error(form, exc: Exception, default: str | None = None) -> None:
+    """Show a service error next to the field it names, else above the form."""
+    name = getattr(exc, "field", None) or default
+    target = getattr(form, name, None) if name else None
+    if target is not None and hasattr(target, "errors"):
+        target.errors = [*target.errors, str(exc)]
+    else:
+        form.form_errors.append(str(exc))

@@ -21,7 +21,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
 
 
 def test_concurrent_read_then_write_transactions_wait_instead_of_failing(app):
-    """Each worker reads, then writes, in one transaction: the pattern that fails on plain SQLite."""
+    """Each worker reads, then writes, in one transaction: what fails on plain SQLite."""
     workers, rounds = 4, 15
     barrier = threading.Barrier(workers)
     errors: list[BaseException] = []

@@ -39,7 +39,7 @@ def test_inline_job_runs_at_once(app):
 
 def test_failing_inline_job_is_retried_then_recorded_not_dropped(app):
     jobs.enqueue(always_fails, "x")
-    assert CALLS == [("fail", "x")] * app.config["JOBS_INLINE_RETRIES"]
+    assert [("fail", "x")] * app.config["JOBS_INLINE_RETRIES"] == CALLS
     failed = db.session.scalar(select(FailedJob))
     assert failed.name == always_fails.job_name
     assert failed.args == ["x"] and "cannot do x" in failed.error

@@ -1,4 +1,4 @@
-"""Ranking against the database: incremental and full, and the upsert rules that protect decisions."""
+"""Ranking against the database: incremental, full, and the upsert rules that protect decisions."""
 
 from __future__ import annotations
 
@@ -23,9 +23,12 @@ def market():
     )
     fits = f.ProfileFactory(interests=SPORTS, company__description=SPORTS)
     other = f.ProfileFactory(
-        interests=WATER, company__description=WATER, naics_sectors=["3339"],
-        partnership_types=["procurement"], company__naics_sectors=["3339"],
-    )  # fmt: skip
+        interests=WATER,
+        company__description=WATER,
+        naics_sectors=["3339"],
+        partnership_types=["procurement"],
+        company__naics_sectors=["3339"],
+    )
     return priority, fits, other
 
 
@@ -67,11 +70,17 @@ def test_incremental_and_full_ranking_agree(app, market):
 
 def test_rerank_never_touches_accepted_or_declined_suggestions(app, market):
     priority, fits, other = market
-    accepted = f.SuggestionFactory(priority=priority, profile=other, score=0.9,
-                                   status=SuggestionStatus.ACCEPTED)  # fmt: skip
+    accepted = f.SuggestionFactory(
+        priority=priority, profile=other, score=0.9, status=SuggestionStatus.ACCEPTED
+    )
     second = f.PriorityFactory(office=priority.office, description=priority.description)
-    declined = f.SuggestionFactory(priority=second, profile=fits, score=0.1,
-                                   status=SuggestionStatus.DECLINED, decided_at=utcnow())  # fmt: skip
+    declined = f.SuggestionFactory(
+        priority=second,
+        profile=fits,
+        score=0.1,
+        status=SuggestionStatus.DECLINED,
+        decided_at=utcnow(),
+    )
     ranking.rerank_all(db.session)
     db.session.expire_all()
     assert (accepted.status, accepted.score) == ("accepted", 0.9)

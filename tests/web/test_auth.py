@@ -72,9 +72,12 @@ def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, aut
     auth.login(user.email)
     response = client.post(
         "/auth/password",
-        data={"current_password": f.PASSWORD, "new_password": "a brand new passphrase",
-              "confirm": "a brand new passphrase"},
-    )  # fmt: skip
+        data={
+            "current_password": f.PASSWORD,
+            "new_password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    )
     assert response.headers["Location"] == "/dashboard"
     assert client.get("/dashboard").status_code == 200
     assert other.get("/dashboard").status_code == 302
@@ -87,26 +90,36 @@ def test_change_password_refuses_a_wrong_current_or_common_new_password(client, 
     auth.login("admin@example.org")
     wrong = client.post(
         "/auth/password",
-        data={"current_password": "nope", "new_password": "a brand new passphrase",
-              "confirm": "a brand new passphrase"},
-    ).get_data(as_text=True)  # fmt: skip
+        data={
+            "current_password": "nope",
+            "new_password": "a brand new passphrase",
+            "confirm": "a brand new passphrase",
+        },
+    ).get_data(as_text=True)
     assert "The current password is not correct." in wrong
     common = client.post(
         "/auth/password",
-        data={"current_password": f.PASSWORD, "new_password": "qwerty123456",
-              "confirm": "qwerty123456"},
-    ).get_data(as_text=True)  # fmt: skip
+        data={
+            "current_password": f.PASSWORD,
+            "new_password": "qwerty123456",
+            "confirm": "qwerty123456",
+        },
+    ).get_data(as_text=True)
     assert "This password is too common" in common
 
 
 def test_password_reset_by_emailed_single_use_link(client, auth, mailbox):
     f.AdminFactory(email="admin@example.org")
-    response = client.post("/auth/reset", data={"email": "admin@example.org"}, follow_redirects=True)
+    response = client.post(
+        "/auth/reset", data={"email": "admin@example.org"}, follow_redirects=True
+    )
     assert "a reset link is on its way" in response.get_data(as_text=True)
     link = mailbox.last_link("admin@example.org", "/auth/reset/")
     path = re.sub(r"^https?://[^/]+", "", link)
     assert client.get(path).status_code == 200
-    done = client.post(path, data={"password": "river stone meadow", "confirm": "river stone meadow"})
+    done = client.post(
+        path, data={"password": "river stone meadow", "confirm": "river stone meadow"}
+    )
     assert done.headers["Location"] == "/auth/login"
     assert auth.login("admin@example.org", "river stone meadow").headers["Location"] == "/dashboard"
     client.post("/auth/logout")
@@ -115,7 +128,9 @@ def test_password_reset_by_emailed_single_use_link(client, auth, mailbox):
 
 
 def test_password_reset_for_unknown_email_says_the_same_and_sends_nothing(client, mailbox):
-    response = client.post("/auth/reset", data={"email": "nobody@example.org"}, follow_redirects=True)
+    response = client.post(
+        "/auth/reset", data={"email": "nobody@example.org"}, follow_redirects=True
+    )
     assert "a reset link is on its way" in response.get_data(as_text=True)
     assert mailbox.messages == []
 

@@ -7,13 +7,19 @@ from tests import factories as f
 
 @pytest.fixture
 def app_config(app_config):
-    return {**app_config, "WTF_CSRF_ENABLED": True, "RATELIMIT_ENABLED": True,
-            "MAX_CONTENT_LENGTH": 1024}  # fmt: skip
+    return {
+        **app_config,
+        "WTF_CSRF_ENABLED": True,
+        "RATELIMIT_ENABLED": True,
+        "MAX_CONTENT_LENGTH": 1024,
+    }
 
 
 def test_a_form_without_csrf_token_is_refused(client):
     f.AdminFactory(email="admin@example.org")
-    response = client.post("/auth/login", data={"email": "admin@example.org", "password": f.PASSWORD})
+    response = client.post(
+        "/auth/login", data={"email": "admin@example.org", "password": f.PASSWORD}
+    )
     assert response.status_code == 400
     assert "Form expired" in response.get_data(as_text=True)
 

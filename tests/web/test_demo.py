@@ -11,10 +11,12 @@ def test_demo_loads_once_and_its_printed_accounts_log_in(app, runner, client, au
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "http://localhost" in result.output
-    for role, email, password in demo_accounts():
+    for _role, email, password in demo_accounts():
         assert email in result.output and password in result.output
-    counts = {m.__name__: db.session.scalar(select(func.count(m.id)))
-              for m in (City, Office, Priority, Company, InterestProfile)}  # fmt: skip
+    counts = {
+        m.__name__: db.session.scalar(select(func.count(m.id)))
+        for m in (City, Office, Priority, Company, InterestProfile)
+    }
     assert counts["City"] >= 2 and counts["Office"] >= 2
     assert counts["Company"] >= 10 and counts["InterestProfile"] >= 10
     assert counts["Priority"] >= 6

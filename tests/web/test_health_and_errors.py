@@ -10,11 +10,14 @@ def test_health_reports_version_and_database(client):
 
 
 def test_health_answers_503_when_the_database_is_unreachable(tmp_path):
-    app = create_app({
-        "TESTING": True, "SECRET_KEY": "x",
-        # A directory cannot be opened as a database file: every query fails.
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}",
-    })  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "x",
+            # A directory cannot be opened as a database file: every query fails.
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}",
+        }
+    )
     response = app.test_client().get("/health")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"

@@ -23,6 +23,9 @@ PUBLIC = expect(200, 200, 200, 200, 200, 200)
 ANY_USER = expect(LOGIN, 200, 200, 200, 200, 200)
 ADMIN_ONLY = expect(LOGIN, 403, 403, 403, 403, 200)
 GUEST_ONLY = expect(200, 302, 302, 302, 302, 302)  # logged-in users are sent to their dashboard
+COMPANY_ONLY = expect(LOGIN, 200, 200, 403, 403, 403)
+STAFF_OR_ADMIN = expect(LOGIN, 403, 403, 200, 200, 200)
+ADMIN_POST = expect(LOGIN, 403, 403, 403, 403, 302)
 
 # endpoint: (method, url built from the world, expected status by role)
 ROUTES: dict[str, tuple[str, object, dict]] = {
@@ -43,6 +46,153 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         expect(LOGIN, 403, 403, 403, 403, 302),
     ),
     "admin.failed_jobs": ("GET", lambda w: "/admin/jobs", ADMIN_ONLY),
+    # companies: sign-up, own pages (company A's ids answer 404 to company B), import, admin
+    "signup.signup": ("GET", lambda w: "/signup", GUEST_ONLY),
+    "signup.sent": ("GET", lambda w: "/signup/sent", PUBLIC),
+    "signup.confirm": ("GET", lambda w: "/signup/confirm/not-a-token", expect(*[302] * 6)),
+    "signup.accept_invitation": (
+        "GET",
+        lambda w: "/signup/invitation/not-a-token",
+        expect(*[302] * 6),
+    ),
+    "signup.naics_search": ("GET", lambda w: "/naics/search?q=software", PUBLIC),
+    "company.overview": ("GET", lambda w: "/company", COMPANY_ONLY),
+    "company.edit": ("GET", lambda w: "/company/edit", COMPANY_ONLY),
+    "company.profiles": ("GET", lambda w: "/company/profiles", COMPANY_ONLY),
+    "company.new_profile": ("GET", lambda w: "/company/profiles/new", COMPANY_ONLY),
+    "company.edit_profile": (
+        "GET",
+        lambda w: f"/company/profiles/{w.profile_a.id}/edit",
+        expect(LOGIN, 200, 404, 403, 403, 403),
+    ),
+    "company.members_page": ("GET", lambda w: "/company/members", COMPANY_ONLY),
+    "company.remove_member": (
+        "POST",
+        lambda w: f"/company/members/{w.colleague_a.id}/remove",
+        expect(LOGIN, 302, 404, 403, 403, 403),
+    ),
+    "company.export_data": ("GET", lambda w: "/company/export.json", COMPANY_ONLY),
+    "company.delete_account": ("GET", lambda w: "/company/delete", COMPANY_ONLY),
+    "companies.import_upload": ("GET", lambda w: "/companies/import", STAFF_OR_ADMIN),
+    "companies.import_template": (
+        "GET",
+        lambda w: "/companies/import/template.csv",
+        STAFF_OR_ADMIN,
+    ),
+    "companies.import_preview": (
+        "GET",
+        lambda w: f"/companies/import/{w.batch_a.id}",
+        expect(LOGIN, 403, 403, 200, 404, 404),
+    ),
+    "companies.import_run": (
+        "POST",
+        lambda w: f"/companies/import/{w.batch_a.id}/run",
+        expect(LOGIN, 403, 403, 302, 404, 404),
+    ),
+    "companies.export_csv": ("GET", lambda w: "/companies/export.csv", STAFF_OR_ADMIN),
+    "companies.admin_companies": ("GET", lambda w: "/admin/companies", ADMIN_ONLY),
+    "companies.admin_company": (
+        "GET",
+        lambda w: f"/admin/companies/{w.company_a.id}",
+        ADMIN_ONLY,
+    ),
+    "companies.verify": ("POST", lambda w: f"/admin/companies/{w.company_a.id}/verify", ADMIN_POST),
+    "companies.suspend": (
+        "POST",
+        lambda w: f"/admin/companies/{w.company_b.id}/suspend",
+        ADMIN_POST,
+    ),
+    "companies.merge": ("POST", lambda w: f"/admin/companies/{w.company_b.id}/merge", ADMIN_POST),
+    # cities, offices, staff (issue 4)
+    "org.cities": ("GET", lambda w: "/admin/cities", ADMIN_ONLY),
+    "org.new_city": ("GET", lambda w: "/admin/cities/new", ADMIN_ONLY),
+    "org.edit_city": ("GET", lambda w: f"/admin/cities/{w.city_a.id}/edit", ADMIN_ONLY),
+    "org.offices": ("GET", lambda w: "/admin/offices", ADMIN_ONLY),
+    "org.new_office": ("GET", lambda w: "/admin/offices/new", ADMIN_ONLY),
+    "org.office": ("GET", lambda w: f"/admin/offices/{w.office_a.id}", ADMIN_ONLY),
+    "org.edit_office": ("GET", lambda w: f"/admin/offices/{w.office_a.id}/edit", ADMIN_ONLY),
+    "org.invite_staff": ("POST", lambda w: f"/admin/offices/{w.office_a.id}/staff", ADMIN_ONLY),
+    "org.resend_invitation": (
+        "POST",
+        lambda w: f"/admin/staff/{w.invitee_a.id}/invite",
+        expect(LOGIN, 403, 403, 403, 403, 302),
+    ),
+    "org.deactivate_staff": (
+        "POST",
+        lambda w: f"/admin/staff/{w.invitee_a.id}/deactivate",
+        expect(LOGIN, 403, 403, 403, 403, 302),
+    ),
+    "org.activate_staff": (
+        "POST",
+        lambda w: f"/admin/staff/{w.invitee_a.id}/activate",
+        expect(LOGIN, 403, 403, 403, 403, 302),
+    ),
+    "org.accept_invitation": ("GET", lambda w: "/invite/not-a-token", expect(*[302] * 6)),
+    # the office dashboard and priorities: office A's draft is 404 for office B's staff
+    "office.dashboard": ("GET", lambda w: "/office", expect(LOGIN, 403, 403, 200, 200, 200)),
+    "office.new_priority": (
+        "GET",
+        lambda w: "/office/priorities/new",
+        expect(LOGIN, 403, 403, 200, 200, 403),
+    ),
+    "office.priority": (
+        "GET",
+        lambda w: f"/priorities/{w.draft_a.id}",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "office.edit_priority": (
+        "GET",
+        lambda w: f"/priorities/{w.draft_a.id}/edit",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    # the review work (issue 6): office A's suggestion is 404 for office B's staff
+    "queue.office_queue": ("GET", lambda w: "/queue", expect(LOGIN, 403, 403, 200, 200, 403)),
+    "queue.suggestion": (
+        "GET",
+        lambda w: f"/suggestions/{w.suggestion_a.id}",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "queue.act": (
+        "POST",
+        lambda w: f"/suggestions/{w.suggestion_a.id}/claim",
+        expect(LOGIN, 403, 403, 302, 404, 302),
+    ),
+    "queue.bulk_decline": (
+        "POST",
+        lambda w: "/queue/decline",
+        expect(LOGIN, 403, 403, 302, 302, 403),
+    ),
+    "oversight.flagged": ("GET", lambda w: "/admin/review", ADMIN_ONLY),
+    "oversight.queues": ("GET", lambda w: "/admin/queues", ADMIN_ONLY),
+    "oversight.office_queue": ("GET", lambda w: f"/admin/queues/{w.office_a.id}", ADMIN_ONLY),
+    "oversight.audit_log": ("GET", lambda w: "/admin/audit", ADMIN_ONLY),
+    "oversight.audit_csv": ("GET", lambda w: "/admin/audit.csv", ADMIN_ONLY),
+    "routing.rules": ("GET", lambda w: "/admin/routing", ADMIN_ONLY),
+    "routing.move_rule": ("POST", lambda w: f"/admin/routing/{w.rule_a.id}/move", ADMIN_POST),
+    "routing.delete_rule": ("POST", lambda w: f"/admin/routing/{w.rule_b.id}/delete", ADMIN_POST),
+    "routing.sensitivity": ("GET", lambda w: "/admin/sensitivity", ADMIN_ONLY),
+    "routing.remove_country": (
+        "POST",
+        lambda w: f"/admin/sensitivity/{w.sensitive_a.id}/delete",
+        ADMIN_POST,
+    ),
+    "notify.settings": (
+        "GET",
+        lambda w: "/settings/notifications",
+        expect(LOGIN, 403, 403, 200, 200, 403),
+    ),
+    "notify.unsubscribe": ("GET", lambda w: "/unsubscribe/not-a-token", expect(*[400] * 6)),
+    # companies browse visible open priorities (office A's is visible to every company)
+    "opportunities.browse": (
+        "GET",
+        lambda w: "/opportunities",
+        expect(LOGIN, 200, 200, 403, 403, 403),
+    ),
+    "opportunities.interest": (
+        "GET",
+        lambda w: f"/opportunities/{w.priority_a.id}/interest",
+        expect(LOGIN, 200, 200, 403, 403, 403),
+    ),
 }
 
 

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a638f69265ad
+Revision ID: 435d90d7428f
 Revises: 
-Create Date: 2026-11-28 04:01:45.323289
+Create Date: 2026-11-28 04:35:46.595321
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = 'a638f69265ad'
+revision = '435d90d7428f'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -44,18 +44,22 @@ def upgrade():
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('contact_name', sa.String(length=120), nullable=False),
     sa.Column('contact_email', sa.String(length=254), nullable=False),
-    sa.Column('status', sa.Enum('unconfirmed', 'pending_verification', 'active', 'suspended', 'deleted', name='companystatus', native_enum=False, length=30), nullable=False),
+    sa.Column('status', sa.Enum('unconfirmed', 'pending_verification', 'active', 'suspended', 'deleted', 'merged', name='companystatus', native_enum=False, length=30), nullable=False),
     sa.Column('verification_note', sa.Text(), nullable=False),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('confirmed_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('deleted_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['merged_into_id'], ['company.id'], name=op.f('fk_company_merged_into_id_company')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_company')),
     sa.UniqueConstraint('external_id', name=op.f('uq_company_external_id'))
     )
     with op.batch_alter_table('company', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_company_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_company_hq_country'), ['hq_country'], unique=False)
+        batch_op.create_index(batch_op.f('ix_company_merged_into_id'), ['merged_into_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_company_name'), ['name'], unique=False)
         batch_op.create_index('ix_company_status_name', ['status', 'name'], unique=False)
         batch_op.create_index(batch_op.f('ix_company_website_domain'), ['website_domain'], unique=False)
@@ -130,6 +134,7 @@ def upgrade():
     )
     with op.batch_alter_table('office', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_office_city_id'), ['city_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_office_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_office_name'), ['name'], unique=False)
 
     op.create_table('user',
@@ -146,6 +151,8 @@ def upgrade():
     sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
     sa.Column('last_login_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
     sa.Column('password_changed_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('notify_mode', sa.String(length=10), nullable=False),
+    sa.Column('digest_sent_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
     sa.CheckConstraint("(role = 'admin' AND office_id IS NULL AND company_id IS NULL) OR (role = 'office_staff' AND office_id IS NOT NULL AND company_id IS NULL) OR (role = 'company_member' AND company_id IS NOT NULL AND office_id IS NULL)", name=op.f('ck_user_role_membership')),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_user_company_id_company')),
     sa.ForeignKeyConstraint(['office_id'], ['office.id'], name=op.f('fk_user_office_id_office')),
@@ -156,6 +163,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_company_id'), ['company_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_office_id'), ['office_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_role'), ['role'], unique=False)
+
+    op.create_table('import_batch',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
+    sa.Column('filename', sa.String(length=255), nullable=False),
+    sa.Column('content', sa.Text(), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=False),
+    sa.Column('row_count', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('previewed', 'imported', name='importstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('created_count', sa.Integer(), nullable=False),
+    sa.Column('updated_count', sa.Integer(), nullable=False),
+    sa.Column('unchanged_count', sa.Integer(), nullable=False),
+    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('imported_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_import_batch_uploaded_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batch'))
+    )
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_import_batch_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_batch_sha256'), ['sha256'], unique=False)
+        batch_op.create_index(batch_op.f('ix_import_batch_uploaded_by_id'), ['uploaded_by_id'], unique=False)
 
     op.create_table('priority',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -178,10 +206,44 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_priority'))
     )
     with op.batch_alter_table('priority', schema=None) as batch_op:
+        batch_op.create_index('ix_priority_browse', ['status', 'visible_to_companies', 'updated_at'], unique=False)
         batch_op.create_index('ix_priority_office_status', ['office_id', 'status'], unique=False)
+        batch_op.create_index('ix_priority_office_updated', ['office_id', 'updated_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_priority_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_priority_title'), ['title'], unique=False)
 
+    op.create_table('routing_rule',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('naics_prefix', sa.String(length=6), nullable=False),
+    sa.Column('hq_country', sa.String(length=2), nullable=False),
+    sa.Column('partnership_type', sa.String(length=40), nullable=False),
+    sa.Column('city_id', sa.Integer(), nullable=True),
+    sa.Column('target_office_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['city_id'], ['city.id'], name=op.f('fk_routing_rule_city_id_city')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_routing_rule_created_by_id_user')),
+    sa.ForeignKeyConstraint(['target_office_id'], ['office.id'], name=op.f('fk_routing_rule_target_office_id_office')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_routing_rule'))
+    )
+    with op.batch_alter_table('routing_rule', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_routing_rule_position'), ['position'], unique=False)
+        batch_op.create_index(batch_op.f('ix_routing_rule_target_office_id'), ['target_office_id'], unique=False)
+
+    op.create_table('sensitive_country',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('country', sa.String(length=2), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('effective_from', sa.Date(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_sensitive_country_created_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sensitive_country')),
+    sa.UniqueConstraint('country', name=op.f('uq_sensitive_country_country'))
+    )
     op.create_table('suggestion',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('priority_id', sa.Integer(), nullable=False),
@@ -194,6 +256,7 @@ def upgrade():
     sa.Column('status', sa.Enum('suggested', 'in_review', 'accepted', 'introduced', 'engaged', 'agreement', 'declined', 'company_declined', 'snoozed', 'expired', name='suggestionstatus', native_enum=False, length=20), nullable=False),
     sa.Column('routed_office_id', sa.Integer(), nullable=True),
     sa.Column('routing_rule_id', sa.Integer(), nullable=True),
+    sa.Column('routed_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
     sa.Column('flagged', sa.Boolean(), nullable=False),
     sa.Column('flag_rationale', sa.Text(), nullable=False),
     sa.Column('company_initiated', sa.Boolean(), nullable=False),
@@ -217,6 +280,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_suggestion_company_id'), ['company_id'], unique=False)
         batch_op.create_index('ix_suggestion_profile', ['profile_id'], unique=False)
         batch_op.create_index('ix_suggestion_queue', ['routed_office_id', 'status', 'score', 'id'], unique=False)
+        batch_op.create_index('ix_suggestion_routed', ['routed_office_id', 'routed_at'], unique=False)
 
     op.create_table('review_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -247,17 +311,32 @@ def downgrade():
 
     op.drop_table('review_event')
     with op.batch_alter_table('suggestion', schema=None) as batch_op:
+        batch_op.drop_index('ix_suggestion_routed')
         batch_op.drop_index('ix_suggestion_queue')
         batch_op.drop_index('ix_suggestion_profile')
         batch_op.drop_index(batch_op.f('ix_suggestion_company_id'))
 
     op.drop_table('suggestion')
+    op.drop_table('sensitive_country')
+    with op.batch_alter_table('routing_rule', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_routing_rule_target_office_id'))
+        batch_op.drop_index(batch_op.f('ix_routing_rule_position'))
+
+    op.drop_table('routing_rule')
     with op.batch_alter_table('priority', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_priority_title'))
         batch_op.drop_index(batch_op.f('ix_priority_status'))
+        batch_op.drop_index('ix_priority_office_updated')
         batch_op.drop_index('ix_priority_office_status')
+        batch_op.drop_index('ix_priority_browse')
 
     op.drop_table('priority')
+    with op.batch_alter_table('import_batch', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_import_batch_uploaded_by_id'))
+        batch_op.drop_index(batch_op.f('ix_import_batch_sha256'))
+        batch_op.drop_index(batch_op.f('ix_import_batch_created_at'))
+
+    op.drop_table('import_batch')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_role'))
         batch_op.drop_index(batch_op.f('ix_user_office_id'))
@@ -266,6 +345,7 @@ def downgrade():
     op.drop_table('user')
     with op.batch_alter_table('office', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_office_name'))
+        batch_op.drop_index(batch_op.f('ix_office_kind'))
         batch_op.drop_index(batch_op.f('ix_office_city_id'))
 
     op.drop_table('office')
@@ -288,7 +368,9 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_company_website_domain'))
         batch_op.drop_index('ix_company_status_name')
         batch_op.drop_index(batch_op.f('ix_company_name'))
+        batch_op.drop_index(batch_op.f('ix_company_merged_into_id'))
         batch_op.drop_index(batch_op.f('ix_company_hq_country'))
+        batch_op.drop_index(batch_op.f('ix_company_created_at'))
 
     op.drop_table('company')
     with op.batch_alter_table('city', schema=None) as batch_op:

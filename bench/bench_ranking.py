@@ -1,0 +1,133 @@
+"""Benchmark the ranking package: bulk rerank, incremental scoring and naive vs vectorised."""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from matchmaker.ranking import PartnershipRanker  # noqa: E402
+from matchmaker.ranking.rerank import (  # noqa: E402
+    RankingIndex,
+    score_one_against_many,
+    top_k_matches,
+)
+from matchmaker.ranking.synthetic import SyntheticData  # noqa: E402
+
+
+def log(msg: str) -> None:
+    """Write progress to stderr so stdout holds only the figures."""
+    print(msg, file=sys.stderr, flush=True)
+
+
+def measure(fn: Callable[[], Any]) -> tuple[Any, float, float]:
+    """Run fn; return (result, seconds, peak RSS in MB above the level before the run)."""
+    proc = psutil.Process()
+    gc.collect()
+    base = proc.memory_info().rss
+    peak = [base]
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], proc.memory_info().rss)
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    start = time.perf_counter()
+    try:
+        result = fn()
+    finally:
+        seconds = time.perf_counter() - start
+        done.set()
+        sampler.join()
+    peak[0] = max(peak[0], proc.memory_info().rss)
+    return result, seconds, (peak[0] - base) / 2**20
+
+
+def fitted_model(gen: SyntheticData) -> PartnershipRanker:
+    """Fit once on a sample; fitting is a periodic offline job and is excluded from timings."""
+    log("fitting model on 2,000 priorities + 20,000 profiles (excluded from timings)")
+    return PartnershipRanker().fit(gen.priorities(2000, start=10**8),
+                                   gen.profiles(20_000, start=10**8))
+
+
+def bench_rerank(model: PartnershipRanker, gen: SyntheticData, n_p: int, n_c: int) -> None:
+    """Time top_k_matches including text transforms of both sides (data generation excluded)."""
+    log(f"generating P={n_p} C={n_c}")
+    priorities, profiles = gen.priorities(n_p), gen.profiles(n_c)
+    log("ranking")
+    result, seconds, peak = measure(lambda: len(top_k_matches(model, priorities, profiles)))
+    log(f"  {result} matches")
+    print(f"rerank P={n_p} C={n_c} seconds={seconds:.1f} peak_mb={peak:.0f}", flush=True)
+
+
+def bench_incremental(model: PartnershipRanker, gen: SyntheticData, side: str, n_other: int,
+                      n_queries: int = 200) -> None:
+    """Time one-against-many scoring against a cached index of the other side."""
+    log(f"building index of {n_other} for side={side}")
+    if side == "profile":
+        index = RankingIndex(model, gen.priorities(n_other), "priority")
+        queries = gen.profiles(n_queries, start=10**9)
+    else:
+        index = RankingIndex(model, gen.profiles(n_other), "profile")
+        queries = gen.priorities(n_queries, start=10**9)
+    times = []
+    for q in queries:
+        start = time.perf_counter()
+        score_one_against_many(model, q, index, side=side, top_k=20, min_score=0.2)
+        times.append((time.perf_counter() - start) * 1000)
+    p50, p95 = np.percentile(times, [50, 95])
+    print(f"incremental side={side} other={n_other} p50_ms={p50:.2f} p95_ms={p95:.2f}",
+          flush=True)
+
+
+def bench_naive(model: PartnershipRanker, gen: SyntheticData, n_p: int, n_c: int) -> None:
+    """Compare a Python loop of score_pair calls with one vectorised score_matrix call."""
+    priorities, profiles = gen.priorities(n_p), gen.profiles(n_c)
+    log(f"naive loop over {n_p * n_c} pairs")
+    start = time.perf_counter()
+    naive = np.array([[model.score_pair(p, c).total for c in profiles] for p in priorities])
+    seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    vec, _ = model.score_matrix(priorities, profiles)
+    vec_seconds = time.perf_counter() - start
+    log(f"  max abs difference {np.abs(naive - vec).max():.2e}")
+    print(f"naive P={n_p} C={n_c} seconds={seconds:.2f} vectorised_seconds={vec_seconds:.3f}",
+          flush=True)
+
+
+def main() -> None:
+    """Run the benchmark suite (small sizes with --small)."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--small", action="store_true", help="small sizes, under a minute")
+    args = parser.parse_args()
+    gen = SyntheticData(seed=42)
+    model = fitted_model(gen)
+    if args.small:
+        bench_rerank(model, gen, 1000, 10_000)
+        bench_rerank(model, gen, 1000, 50_000)
+        bench_incremental(model, gen, "profile", 10_000)
+        bench_incremental(model, gen, "priority", 20_000)
+        bench_naive(model, gen, 20, 200)
+        return
+    bench_rerank(model, gen, 10_000, 100_000)
+    bench_rerank(model, gen, 10_000, 1_000_000)
+    bench_incremental(model, gen, "profile", 10_000)
+    bench_incremental(model, gen, "priority", 100_000)
+    bench_naive(model, gen, 100, 1000)
+
+
+if __name__ == "__main__":
+    main()

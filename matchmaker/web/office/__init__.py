@@ -1,0 +1,1 @@
+"""The office dashboard and the priorities offices post."""

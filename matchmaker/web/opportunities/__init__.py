@@ -1,0 +1,1 @@
+"""Priorities visible to companies, and expressions of interest."""

@@ -1,0 +1,1 @@
+"""Admin pages for cities, offices and staff; the staff invitation page."""

@@ -1,0 +1,95 @@
+"""Forms for cities, offices, staff invitations and accepting an invitation."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    Optional,
+    Regexp,
+)
+
+from matchmaker import vocab
+from matchmaker.orm import OfficeKind
+from matchmaker.web.company.forms import NaicsPickerField  # the companies' searchable picker
+from matchmaker.web.fields import choices, country_code, naics_codes
+from matchmaker.web.forms import strong_password
+
+
+class CityForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    state = StringField(
+        "State or region code",
+        validators=[
+            Optional(),
+            Length(max=2),
+            Regexp(r"^[A-Za-z0-9]*$", message="Letters or digits only."),
+        ],
+        description="Two letters, such as MA; required for US cities.",
+    )
+    country = StringField(
+        "Country",
+        default="US",
+        validators=[DataRequired(), Length(max=2), country_code],
+        description="ISO 3166 code, such as US.",
+    )
+    submit = SubmitField("Save city")
+
+
+class OfficeForm(FlaskForm):
+    version = HiddenField()
+    city_id = SelectField("City", coerce=int, validators=[InputRequired()])
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(
+        "Kind",
+        choices=choices((k.value, k.label) for k in OfficeKind),
+        validators=[DataRequired()],
+    )
+    contact_email = EmailField(
+        "Contact email", validators=[DataRequired(), Email(), Length(max=254)]
+    )
+    sectors = NaicsPickerField(
+        "NAICS sectors covered",
+        validators=[naics_codes],
+        description="None chosen: all sectors. Type a code or words to filter the list.",
+        render_kw={"data-naics-picker": "", "data-max": "20", "size": 8},
+    )
+    states = SelectMultipleField(
+        "States covered",
+        choices=choices(vocab.US_STATES.items()),
+        validators=[Optional()],
+        description="Hold Ctrl (or Cmd) to choose several.",
+    )
+    submit = SubmitField("Save office")
+
+
+class InviteStaffForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    name = StringField("Name", validators=[Optional(), Length(max=120)])
+    submit = SubmitField("Send invitation")
+
+
+class AcceptInvitationForm(FlaskForm):
+    password = PasswordField(
+        "Choose a password",
+        validators=[DataRequired(), strong_password],
+        description="12 to 128 characters; common passwords are refused.",
+    )
+    confirm = PasswordField(
+        "Repeat the password",
+        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
+    )
+    submit = SubmitField("Set password and log in")

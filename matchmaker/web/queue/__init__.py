@@ -1,0 +1,1 @@
+"""The office queue and the review actions."""

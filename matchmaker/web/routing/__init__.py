@@ -1,0 +1,1 @@
+"""Admin pages for routing rules and the sensitivity policy."""

@@ -1,0 +1,41 @@
+"""Forms for routing rules and the sensitivity policy."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp
+
+from matchmaker import vocab
+from matchmaker.web.fields import choices, country_code
+
+
+class RuleForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=120)])
+    naics_prefix = StringField(
+        "NAICS prefix",
+        validators=[Optional(), Regexp(r"^\d{2,6}$", message="2 to 6 digits, such as 3361.")],
+        description="The company's or profile's sectors start with it. Empty: any sector.",
+    )
+    hq_country = StringField(
+        "Company headquarters country",
+        validators=[Optional(), Regexp(r"^[A-Za-z]{2}$", message="A two-letter code, such as DE.")],
+        description="Empty: any country.",
+    )
+    partnership_type = SelectField(
+        "Partnership type",
+        choices=choices([("", "Any"), *vocab.PARTNERSHIP_TYPES.items()]),
+        default="",
+    )
+    city_id = SelectField("The priority's city", coerce=int, default=0)
+    target_office_id = SelectField("Send to office", coerce=int, validators=[DataRequired()])
+    submit = SubmitField("Add rule")
+
+
+class SensitiveCountryForm(FlaskForm):
+    country = StringField(
+        "Country", validators=[DataRequired(), country_code], description="ISO code, such as RU."
+    )
+    note = TextAreaField("Note", validators=[Optional(), Length(max=1000)])
+    effective_from = DateField("Effective from", validators=[DataRequired()])
+    submit = SubmitField("Add to the list")

@@ -1,0 +1,76 @@
+"""Tests for blocked top-k matching and incremental scoring."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from matchmaker.ranking import PartnershipRanker, RankingError
+from matchmaker.ranking.rerank import RankingIndex, score_one_against_many, top_k_matches
+from matchmaker.ranking.synthetic import SyntheticData
+
+
+@pytest.fixture(scope="module")
+def data():
+    gen = SyntheticData(seed=11, n_filler=500, text_words=25)
+    return gen.priorities(30), gen.profiles(257)
+
+
+@pytest.fixture(scope="module")
+def model(data) -> PartnershipRanker:
+    return PartnershipRanker(n_components=24).fit(*data)
+
+
+def brute_force(model, priorities, profiles, top_k, min_score):
+    total, _ = model.score_matrix(priorities, profiles)
+    out = []
+    for i, p in enumerate(priorities):
+        order = np.lexsort((np.arange(len(profiles)), -total[i]))[:top_k]
+        out += [(p.key, profiles[j].key) for j in order if total[i, j] >= min_score]
+    return out, total
+
+
+@pytest.mark.parametrize(("chunk_size", "block_size", "n_jobs"), [(7, 50, 2), (2000, 10_000, 1)])
+def test_top_k_equals_brute_force(model, data, chunk_size, block_size, n_jobs) -> None:
+    expected, total = brute_force(model, *data, top_k=5, min_score=0.0)
+    got = top_k_matches(model, *data, top_k=5, min_score=0.0, chunk_size=chunk_size,
+                        block_size=block_size, n_jobs=n_jobs)
+    assert [(m.priority_key, m.profile_key) for m in got] == expected
+    keys = {c.key: j for j, c in enumerate(data[1])}
+    for m in got[:20]:
+        i = m.priority_key - data[0][0].key
+        assert m.score == pytest.approx(float(total[i, keys[m.profile_key]]), abs=1e-6)
+        assert set(m.components) == {"text", "sector", "type", "geo"}
+
+
+def test_min_score_filter(model, data) -> None:
+    cut = 0.45
+    expected, _ = brute_force(model, *data, top_k=10, min_score=cut)
+    got = top_k_matches(model, *data, top_k=10, min_score=cut, block_size=64)
+    assert [(m.priority_key, m.profile_key) for m in got] == expected
+    assert all(m.score >= cut for m in got)
+    assert top_k_matches(model, [], data[1]) == []
+    with pytest.raises(RankingError):
+        top_k_matches(model, *data, top_k=0)
+
+
+def test_incremental_equals_full(model, data) -> None:
+    priorities, profiles = data
+    profile_index = RankingIndex(model, profiles, "profile")
+    priority_index = RankingIndex(model, priorities, "priority")
+    full = top_k_matches(model, priorities[:3], profiles, top_k=5, min_score=0.0)
+    inc = score_one_against_many(model, priorities[0], profile_index, "priority", 5, 0.0)
+    assert [(m.profile_key, round(m.score, 5)) for m in inc] == [
+        (m.profile_key, round(m.score, 5)) for m in full if m.priority_key == priorities[0].key]
+    total, comps = model.score_matrix(priorities, profiles[:1])
+    inc = score_one_against_many(model, profiles[0], priority_index, top_k=len(priorities),
+                                 min_score=0.0)
+    by_key = {m.priority_key: m for m in inc}
+    for i, p in enumerate(priorities):
+        assert by_key[p.key].score == pytest.approx(float(total[i, 0]), abs=1e-6)
+        assert by_key[p.key].components["text"] == pytest.approx(float(comps["text"][i, 0]),
+                                                                 abs=1e-6)
+    with pytest.raises(RankingError):
+        score_one_against_many(model, profiles[0], profile_index)
+    plain = score_one_against_many(model, profiles[0], priorities, top_k=3, min_score=0.0)
+    assert len(plain) == 3
