@@ -50,7 +50,8 @@ def _suggestions_sql(dialect: str, n_priorities: int, n_profiles: int) -> str:
     ts = f"'{STAMP}'" if dialect == "sqlite" else f"TIMESTAMP '{STAMP}'"
     select = f"""
       SELECT x / {n_profiles} + 1, x % {n_profiles} + 1, x % {n_profiles} + 1,
-        (((x % 10007) * 7919) % 10007) / 10007.0, '{{}}', '{{"sentences": ["Shared sector."]}}', 'bench',
+        (((x % 10007) * 7919) % 10007) / 10007.0,
+        '{{}}', '{{"sentences": ["Shared sector."]}}', 'bench',
         CASE WHEN (x * 31) % 100 < 80 THEN 'suggested' WHEN (x * 31) % 100 < 85 THEN 'in_review'
              WHEN (x * 31) % 100 < 95 THEN 'declined' ELSE 'accepted' END,
         CASE WHEN x / {n_profiles} < {own} THEN 1 ELSE 2 + (x / {n_profiles}) % 9 END,
