@@ -2,35 +2,70 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from collections.abc import Callable
+from contextvars import ContextVar
+
+from flask import Flask, current_app, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from matchmaker.extensions import db
 
+# How SQLite transactions begin in this context. Writers take the write lock at their start
+# (IMMEDIATE), so a second writer waits on busy_timeout instead of failing with "database is
+# locked" when it upgrades from a read lock mid-way. Requests that only read (GET, HEAD) begin
+# DEFERRED so that pages do not queue behind each other or behind writers.
+_begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="IMMEDIATE")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
-def _sqlite_connect(dbapi_connection, _record) -> None:
-    # Let SQLAlchemy's begin event issue BEGIN itself instead of the driver's lazy deferred one.
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=15000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+
+def writes_on_get(view: Callable) -> Callable:
+    """Mark a view that writes although it answers GET (an emailed confirmation link)."""
+    view.writes_on_get = True
+    return view
+
+
+def _sqlite_pragmas(busy_timeout_ms: int) -> Callable:
+    def on_connect(dbapi_connection, _record) -> None:
+        # Let SQLAlchemy's begin event issue BEGIN instead of the driver's lazy deferred one.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
 
 
 def _sqlite_begin(conn) -> None:
-    # IMMEDIATE takes the write lock at the start, so a second writer waits on busy_timeout
-    # instead of failing with "database is locked" when it upgrades from a read lock mid-way.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.exec_driver_sql(f"BEGIN {_begin_mode.get()}")
+
+
+def _read_only_request() -> bool:
+    if request.method not in SAFE_METHODS:
+        return False
+    view = current_app.view_functions.get(request.endpoint or "")
+    return not getattr(view, "writes_on_get", False)
 
 
 def configure(app: Flask) -> None:
     """Attach dialect-specific listeners to the app's engine."""
     with app.app_context():
         engine: Engine = db.engine
-        if engine.dialect.name == "sqlite":
-            event.listen(engine, "connect", _sqlite_connect)
-            event.listen(engine, "begin", _sqlite_begin)
-            engine.dispose()  # connections opened before the listener would miss the pragmas
+        if engine.dialect.name != "sqlite":
+            return
+        busy = app.config.get("SQLITE_BUSY_TIMEOUT_MS", 15000)
+        event.listen(engine, "connect", _sqlite_pragmas(busy))
+        event.listen(engine, "begin", _sqlite_begin)
+        engine.dispose()  # connections opened before the listener would miss the pragmas
+
+    # Registered first, so it runs before any other hook touches the database.
+    @app.before_request
+    def choose_begin_mode():
+        _begin_mode.set("DEFERRED" if _read_only_request() else "IMMEDIATE")
+
+    @app.teardown_request
+    def reset_begin_mode(_exc):
+        _begin_mode.set("IMMEDIATE")  # server threads are reused: back to the safe default

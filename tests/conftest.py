@@ -64,6 +64,7 @@ def app_config(database_url, smtp_server, tmp_path) -> dict:
         # Cheap hashes keep the suite fast; production uses Argon2's recommended parameters.
         "ARGON2_PARAMS": {"time_cost": 1, "memory_cost": 1024, "parallelism": 1},
         "RATELIMIT_ENABLED": False,
+        "SQLITE_BUSY_TIMEOUT_MS": 5000,
         "MAIL_SERVER": "127.0.0.1",
         "MAIL_PORT": smtp_server.port,
         "BASE_URL": "http://localhost",

@@ -6,6 +6,7 @@ import threading
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
 
 from matchmaker.extensions import db
 from matchmaker.orm import City
@@ -16,7 +17,7 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(app):
         pytest.skip("SQLite settings")
     with db.engine.connect() as conn:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 15000
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
@@ -56,3 +57,23 @@ def test_migrations_match_the_models(app):
     with db.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert diff == []
+
+
+
+@pytest.fixture
+def quick_lock_timeout(app_config):
+    app_config["SQLITE_BUSY_TIMEOUT_MS"] = 200
+
+
+def test_pages_that_only_read_do_not_need_the_sqlite_write_lock(quick_lock_timeout, app, client):
+    """A GET begins DEFERRED: it is served while another connection holds the write lock."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite locking")
+    with db.engine.connect() as writer:
+        writer.exec_driver_sql("SELECT 1")  # outside a request: BEGIN IMMEDIATE, the write lock
+        assert writer.in_transaction()
+        # Had the GET begun IMMEDIATE, it would have given up after 200 ms and answered 503.
+        assert client.get("/health").status_code == 200
+        # A POST may write, so it begins IMMEDIATE and waits for the lock (here: gives up).
+        with pytest.raises(OperationalError, match="database is locked"):
+            client.post("/auth/login", data={"email": "x@example.org", "password": "y"})

@@ -6,6 +6,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 
 from matchmaker import naics
+from matchmaker.database import writes_on_get
 from matchmaker.extensions import db, limiter
 from matchmaker.orm import CompanyStatus
 from matchmaker.security import start_session
@@ -48,6 +49,7 @@ def sent():
 
 
 @bp.route("/signup/confirm/<token>")
+@writes_on_get
 def confirm(token: str):
     """Confirm a sign-up from the emailed link and log its member in."""
     try:
