@@ -19,6 +19,11 @@ _begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="IMMEDIAT
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+def begin_deferred_in_this_context() -> None:
+    """Let this thread's transactions begin DEFERRED (a test thread beside a live server)."""
+    _begin_mode.set("DEFERRED")
+
+
 def writes_on_get(view: Callable) -> Callable:
     """Mark a view that writes although it answers GET (an emailed confirmation link)."""
     view.writes_on_get = True

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from matchmaker import codes, vocab
@@ -237,3 +237,19 @@ def suggestion_counts(session: Session, priority_ids: list[int]) -> dict[int, di
         if company_initiated:
             counts[priority_id]["company"] += n
     return counts
+
+
+def ranked_candidates(session: Session, priority_id: int, limit: int = 25) -> list[Suggestion]:
+    """The priority's current candidates, best score first (withdrawn ones left out)."""
+    return list(
+        session.scalars(
+            select(Suggestion)
+            .where(
+                Suggestion.priority_id == priority_id,
+                Suggestion.status != SuggestionStatus.EXPIRED,
+            )
+            .options(joinedload(Suggestion.company), joinedload(Suggestion.routed_office))
+            .order_by(Suggestion.score.desc(), Suggestion.id)
+            .limit(limit)
+        )
+    )

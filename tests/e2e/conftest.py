@@ -64,7 +64,14 @@ class LiveServer:
 
 @pytest.fixture
 def live_server(app):
-    """The test app served by a real HTTP server on a free loopback port."""
+    """The test app served by a real HTTP server on a free loopback port.
+
+    The test's own session begins its transactions DEFERRED, so reading a factory-made object
+    between browser steps never holds SQLite's write lock against the server's requests.
+    """
+    from matchmaker.database import begin_deferred_in_this_context
+
+    begin_deferred_in_this_context()
     app.config["BASE_URL"] = "http://127.0.0.1"
     server = LiveServer(app)
     app.config["BASE_URL"] = server.url

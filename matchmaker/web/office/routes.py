@@ -74,10 +74,13 @@ def new_priority():
 @bp.route("/priorities/<int:priority_id>")
 @staff_or_admin_required
 def priority(priority_id: int):
-    """One priority of the office, with its suggestion counts."""
+    """One priority of the office, with its suggestion counts and ranked candidates."""
     priority = one_or_404(office_priorities(), priority_id, Priority)
     counts = priorities.suggestion_counts(db.session, [priority.id])[priority.id]
-    return render_template("office/priority.html", priority=priority, counts=counts)
+    candidates = priorities.ranked_candidates(db.session, priority.id)
+    return render_template(
+        "office/priority.html", priority=priority, counts=counts, candidates=candidates
+    )
 
 
 @bp.route("/priorities/<int:priority_id>/edit", methods=["GET", "POST"])
