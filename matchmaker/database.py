@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, current_app, request
@@ -19,9 +20,14 @@ _begin_mode: ContextVar[str] = ContextVar("sqlite_begin_mode", default="IMMEDIAT
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def begin_deferred_in_this_context() -> None:
-    """Let this thread's transactions begin DEFERRED (a test thread beside a live server)."""
-    _begin_mode.set("DEFERRED")
+@contextmanager
+def deferred_transactions() -> Iterator[None]:
+    """Within the block, this context's transactions begin DEFERRED (a test beside a server)."""
+    token = _begin_mode.set("DEFERRED")
+    try:
+        yield
+    finally:
+        _begin_mode.reset(token)
 
 
 def writes_on_get(view: Callable) -> Callable:

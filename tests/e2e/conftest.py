@@ -69,14 +69,14 @@ def live_server(app):
     The test's own session begins its transactions DEFERRED, so reading a factory-made object
     between browser steps never holds SQLite's write lock against the server's requests.
     """
-    from matchmaker.database import begin_deferred_in_this_context
+    from matchmaker.database import deferred_transactions
 
-    begin_deferred_in_this_context()
     app.config["BASE_URL"] = "http://127.0.0.1"
     server = LiveServer(app)
     app.config["BASE_URL"] = server.url
     server.start()
-    yield server
+    with deferred_transactions():
+        yield server
     server.stop()
 
 
