@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import sys
 from datetime import timedelta
@@ -72,23 +73,46 @@ def _send_console(msg: EmailMessage) -> None:
     )
 
 
+# Links that act as a password: once an email is sent they are of no use in the stored copy,
+# and anyone reading the outbox (admins, backups) could otherwise take over the account.
+ONE_TIME_LINK = re.compile(
+    r"https?://\S+/(?:auth/reset|invite|signup/confirm|signup/invitation)/\S+"
+)
+REDACTED = "[one-time link removed after sending]"
+
+
+def redact_links(body: str) -> str:
+    """The body with every one-time link replaced by a placeholder."""
+    return ONE_TIME_LINK.sub(REDACTED, body)
+
+
+def _next_due(session: Session, now) -> OutboxEmail | None:
+    return session.scalar(
+        select(OutboxEmail)
+        .where(OutboxEmail.status == EmailStatus.PENDING, OutboxEmail.next_attempt_at <= now)
+        .order_by(OutboxEmail.id)
+        .limit(1)
+        .with_for_update(skip_locked=True)
+    )
+
+
 @job
 def deliver_outbox() -> int:
-    """Send every due email; a failure schedules a retry with back-off. Returns the number sent."""
+    """Send due emails one at a time, each committed at once; returns the number sent.
+
+    One commit per email means a crash re-sends at most one message. When SMTP refuses a
+    connection the round stops: the rest stay pending rather than each waiting for a timeout.
+    """
     from matchmaker.extensions import db
 
     session = db.session
     now = utcnow()
-    due = session.scalars(
-        select(OutboxEmail)
-        .where(OutboxEmail.status == EmailStatus.PENDING, OutboxEmail.next_attempt_at <= now)
-        .order_by(OutboxEmail.id)
-        .limit(BATCH)
-        .with_for_update(skip_locked=True)
-    ).all()
     sent = 0
     smtp = bool(current_app.config.get("MAIL_SERVER"))
-    for email in due:
+    for _ in range(BATCH):
+        email = _next_due(session, now)
+        if email is None:
+            break
         email.attempts += 1
         try:
             if smtp:
@@ -102,13 +126,15 @@ def deliver_outbox() -> int:
             else:
                 email.next_attempt_at = now + backoff(email.attempts)
             log.warning("email %s to %s not sent: %s", email.id, email.to, email.last_error)
-        else:
-            email.status = EmailStatus.SENT
-            email.sent_at = utcnow()
-            email.transport = "smtp" if smtp else "console"
-            email.last_error = ""
-            sent += 1
-    session.commit()
+            session.commit()
+            break
+        email.status = EmailStatus.SENT
+        email.sent_at = utcnow()
+        email.transport = "smtp" if smtp else "console"
+        email.last_error = ""
+        email.body = redact_links(email.body)
+        session.commit()
+        sent += 1
     _schedule_retry(session)
     return sent
 

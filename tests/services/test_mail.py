@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from matchmaker.extensions import db
@@ -90,3 +91,55 @@ def test_admin_outbox_lists_and_filters_emails(app, client, auth):
     assert "first@example.org" in filtered and "second@example.org" not in filtered
     empty = client.get("/admin/outbox?status=failed").get_data(as_text=True)
     assert "No emails match these filters." in empty
+
+
+def test_one_time_links_are_removed_from_the_stored_copy_once_sent(app, mailbox):
+    link = "http://localhost/auth/reset/abc.def-123"
+    email = mail.queue_email(db.session, "a@example.org", "Reset", f"Open {link} soon.\n")
+    db.session.commit()
+    mail.deliver_outbox()
+    assert link in mailbox.to("a@example.org")[0].get_payload(decode=True).decode()
+    db.session.refresh(email)
+    assert link not in email.body and mail.REDACTED in email.body
+
+
+def test_admins_never_see_one_time_links_in_the_outbox(app, client, auth):
+    from tests import factories as f
+
+    f.AdminFactory(email="admin@example.org")
+    link = "http://localhost/signup/confirm/secret-token"
+    email = mail.queue_email(db.session, "a@example.org", "Confirm", f"Open {link}\n")
+    db.session.commit()  # still pending: not sent yet
+    auth.login("admin@example.org")
+    page = client.get(f"/admin/outbox/{email.id}").get_data(as_text=True)
+    assert "secret-token" not in page and mail.REDACTED in page
+
+
+def test_a_refused_smtp_connection_stops_the_round_instead_of_timing_out_per_email(app):
+    app.config["MAIL_PORT"] = free_port()
+    first, second = _queue(to="one@example.org"), _queue(to="two@example.org")
+    assert mail.deliver_outbox() == 0
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert (first.attempts, second.attempts) == (1, 0)
+    assert second.status == EmailStatus.PENDING
+
+
+def test_each_email_is_committed_as_soon_as_it_is_sent(app, mailbox, monkeypatch):
+    _queue(to="one@example.org")
+    _queue(to="two@example.org")
+    real = mail._send_smtp
+    calls = []
+
+    def send_then_fail_on_second(messages):
+        calls.append(messages)
+        if len(calls) == 2:
+            raise RuntimeError("worker killed mid-round")
+        real(messages)
+
+    monkeypatch.setattr(mail, "_send_smtp", send_then_fail_on_second)
+    with pytest.raises(RuntimeError):
+        mail.deliver_outbox()
+    db.session.rollback()
+    statuses = dict(db.session.execute(select(OutboxEmail.to, OutboxEmail.status)).all())
+    assert statuses == {"one@example.org": "sent", "two@example.org": "pending"}

@@ -32,7 +32,9 @@ def outbox():
 def outbox_email(email_id: int):
     """One email as it was sent."""
     email = db.get_or_404(OutboxEmail, email_id)
-    return render_template("admin/outbox_email.html", email=email)
+    # One-time links stay hidden even before sending: an admin must not be able to use them.
+    body = mail.redact_links(email.body)
+    return render_template("admin/outbox_email.html", email=email, body=body)
 
 
 @bp.route("/outbox/<int:email_id>/retry", methods=["POST"])
