@@ -21,8 +21,8 @@ db: install
 	$(FLASK) db upgrade
 
 run: db
-	$(FLASK) demo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	MATCHMAKER_BASE_URL=$${MATCHMAKER_BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) demo
+	MATCHMAKER_BASE_URL=$${MATCHMAKER_BASE_URL:-http://$(HOST):$(PORT)} $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
