@@ -28,12 +28,17 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("expire-signups")
     def expire_signups() -> None:
-        """Delete company sign-ups left unconfirmed for more than seven days."""
+        """Delete company sign-ups left unconfirmed for more than seven days, and invitations
+        to join a company that were not accepted in time."""
         from matchmaker.cli import fail
         from matchmaker.services import upkeep
 
         try:
             removed = upkeep.expire_signups(db.session)
+            invitations = upkeep.expire_invitations(db.session)
         except SQLAlchemyError as exc:
             fail(f"database error: {type(exc).__name__}")
-        click.echo(f"{removed} unconfirmed sign-up(s) deleted")
+        click.echo(
+            f"{removed} unconfirmed sign-up(s) deleted, "
+            f"{invitations} expired invitation(s) deleted"
+        )

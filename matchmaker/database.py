@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -30,12 +30,6 @@ def deferred_transactions() -> Iterator[None]:
         _begin_mode.reset(token)
 
 
-def writes_on_get(view: Callable) -> Callable:
-    """Mark a view that writes although it answers GET (an emailed confirmation link)."""
-    view.writes_on_get = True
-    return view
-
-
 def _sqlite_pragmas(busy_timeout_ms: int) -> Callable:
     def on_connect(dbapi_connection, _record) -> None:
         # Let SQLAlchemy's begin event issue BEGIN instead of the driver's lazy deferred one.
@@ -55,10 +49,8 @@ def _sqlite_begin(conn) -> None:
 
 
 def _read_only_request() -> bool:
-    if request.method not in SAFE_METHODS:
-        return False
-    view = current_app.view_functions.get(request.endpoint or "")
-    return not getattr(view, "writes_on_get", False)
+    # GET never changes state here (CSRF rules demand it), so it may begin DEFERRED.
+    return request.method in SAFE_METHODS
 
 
 def configure(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Commands for the review work: the daily digest (and waking snoozed suggestions)."""
+"""Commands for the review work: the daily run (snoozes, the sensitivity policy, the digests)."""
 
 from __future__ import annotations
 
@@ -13,17 +13,20 @@ def register_review_commands(app: Flask) -> None:
 
     @app.cli.command("send-digests")
     def send_digests() -> None:
-        """Wake snoozed suggestions whose date came and email the daily digests (run from cron)."""
+        """Wake snoozed suggestions, apply today's sensitivity policy and email the daily digests
+        (run from cron)."""
         from matchmaker.jobs import enqueue
         from matchmaker.services.mail import deliver_outbox
-        from matchmaker.services.notifications import daily_digests, send_digests
-        from matchmaker.services.review import wake_snoozed
+        from matchmaker.services.notifications import daily_digests
+        from matchmaker.services.review_daily import run_daily
 
         if current_app.config.get("REDIS_URL"):
             enqueue(daily_digests)
             click.echo("queued the digest job on the RQ workers")
             return
-        woken = wake_snoozed(db.session)
-        sent = send_digests(db.session)
-        delivered = deliver_outbox() if sent else 0
-        click.echo(f"woke {woken} snoozed suggestion(s); queued {sent} digest(s); sent {delivered}")
+        run = run_daily(db.session)
+        delivered = deliver_outbox() if run.digests else 0
+        click.echo(
+            f"woke {run.woken} snoozed suggestion(s); re-routed or flagged {run.rerouted}; "
+            f"queued {run.digests} digest(s); sent {delivered}"
+        )

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from matchmaker.orm.base import Base, str_enum, utcnow
 
@@ -30,8 +30,11 @@ class City(Base):
     state: Mapped[str] = mapped_column(String(2))
     country: Mapped[str] = mapped_column(String(2), default="US")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
 
     offices: Mapped[list[Office]] = relationship(back_populates="city", order_by="Office.name")
+
+    __mapper_args__ = {"version_id_col": version}
 
     def __str__(self) -> str:
         return f"{self.name}, {self.state}"
@@ -53,6 +56,8 @@ class Office(Base):
 
     city: Mapped[City] = relationship(back_populates="offices")
     staff: Mapped[list[User]] = relationship(back_populates="office")  # noqa: F821
+    # Filled by queries that ask for it (the admin list: with_expression), else None.
+    staff_count: Mapped[int | None] = query_expression()
     priorities: Mapped[list[Priority]] = relationship(back_populates="office")  # noqa: F821
 
     __mapper_args__ = {"version_id_col": version}

@@ -9,8 +9,9 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
-from matchmaker import countries, naics, vocab
+from matchmaker import countries, naics, passwords, vocab
 from matchmaker.jobs import enqueue
 from matchmaker.orm import (
     Company,
@@ -25,6 +26,7 @@ from matchmaker.services import accounts, trust
 from matchmaker.services.errors import Conflict, DomainError, NotFound
 from matchmaker.services.mail import kick_outbox, queue_email
 from matchmaker.services.ranking import rank_profile
+from matchmaker.services.suggestion_upsert import withdraw_undecided_for
 from matchmaker.tokens import InvalidToken, make_token, read_token
 from matchmaker.urls import external_url
 
@@ -113,11 +115,32 @@ def _apply_details(company: Company, details: CompanyDetails) -> None:
     company.contact_name = details.contact_name.strip()
 
 
+def _tell_account_holder(session: Session, user: User) -> None:
+    body = render_template(
+        "email/company_signup_refused.txt", user=user, login=external_url("auth.login"),
+        reset=external_url("auth.request_reset"),
+    )  # fmt: skip
+    queue_email(session, user.email, "Someone tried to sign up with your address", body)
+    session.commit()
+    kick_outbox()
+
+
 def register_company(
     session: Session, details: CompanyDetails, email: str, password: str
-) -> Company:
-    """Create an unconfirmed company and its first member, and email the confirmation link."""
+) -> Company | None:
+    """Create an unconfirmed company and its first member, and email the confirmation link.
+
+    An address that already has an account gets a notice instead and nothing is created (None):
+    the caller answers alike, so the sign-up form reveals no accounts."""
     check_details(details)
+    try:
+        passwords.check_policy(password)  # the same answer for a weak password either way
+    except passwords.WeakPassword as exc:
+        raise DomainError(str(exc), field="password") from exc
+    existing = accounts.find_user(session, email)
+    if existing is not None:
+        _tell_account_holder(session, existing)
+        return None
     company = Company(
         status=CompanyStatus.UNCONFIRMED, contact_email=accounts.normalise_email(email)
     )
@@ -144,8 +167,8 @@ def register_company(
     return company
 
 
-def confirm_signup(session: Session, token: str) -> User:
-    """Activate a sign-up from its emailed link; a look-alike company waits for an admin."""
+def signup_for_token(session: Session, token: str) -> tuple[Company, User]:
+    """The unconfirmed sign-up an emailed link is for (reads only), or InvalidToken."""
     payload = read_token(SIGNUP, token, signup_max_age())
     company = session.get(Company, payload.get("cid", 0))
     user = session.get(User, payload.get("uid", 0))
@@ -153,6 +176,12 @@ def confirm_signup(session: Session, token: str) -> User:
         raise InvalidToken("This link is not valid, or the sign-up expired and was removed.")
     if company.status != CompanyStatus.UNCONFIRMED:
         raise InvalidToken("This sign-up is already confirmed. Please log in.")
+    return company, user
+
+
+def confirm_signup(session: Session, token: str) -> User:
+    """Activate a sign-up from its emailed link; a look-alike company waits for an admin."""
+    company, user = signup_for_token(session, token)
     now = utcnow()
     user.active = True
     user.email_confirmed_at = now
@@ -229,9 +258,15 @@ def create_profile(session: Session, company_id: int, data: ProfileData) -> Inte
 
 
 def update_profile(
-    session: Session, company_id: int, profile_id: int, data: ProfileData, version: int | None
+    session: Session,
+    company_id: int,
+    profile_id: int,
+    data: ProfileData,
+    version: int | None,
+    actor: User | None = None,
 ) -> InterestProfile:
-    """Save an interest profile of the company; stale edits raise Conflict."""
+    """Save an interest profile of the company; stale edits raise Conflict. A profile that stops
+    being active takes its undecided suggestions out of the offices' queues."""
     profile = session.scalar(
         select(InterestProfile).where(
             InterestProfile.id == profile_id, InterestProfile.company_id == company_id
@@ -243,7 +278,17 @@ def update_profile(
     check_profile(data)
     old_status = profile.status
     _apply_profile(profile, data)
-    session.commit()
+    if old_status == ProfileStatus.ACTIVE and profile.status != ProfileStatus.ACTIVE:
+        withdraw_undecided_for(
+            session, profile_ids=[profile.id], actor=actor, reason=f"profile {profile.status.value}"
+        )
+    try:
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise Conflict(
+            "Someone changed this profile or one of its matches meanwhile. Reload and try again."
+        ) from exc
     _after_profile_save(profile, old_status)
     return profile
 

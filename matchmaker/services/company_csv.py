@@ -124,12 +124,15 @@ def _check_header(header: list[str]) -> None:
         raise CsvFileError("Repeated column(s): " + ", ".join(repeated) + ".")
 
 
-def _write(rows) -> str:
+CONTACT_COLUMNS = ("contact_name", "contact_email")
+
+
+def _write(rows, columns=tuple(COLUMNS)) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(columns)
     for row in rows:
-        writer.writerow([safe_cell(row.get(c, "")) for c in COLUMNS])
+        writer.writerow([safe_cell(row.get(c, "")) for c in columns])
     return out.getvalue()
 
 
@@ -162,12 +165,18 @@ def export_row(company: Company) -> dict:
     return row
 
 
-def export_companies(session: Session, statuses: tuple[CompanyStatus, ...]) -> str:
-    """Companies in the given statuses as CSV text, in the import format, safe for spreadsheets."""
+def export_companies(
+    session: Session, statuses: tuple[CompanyStatus, ...], include_contacts: bool = False
+) -> str:
+    """Companies in the given statuses as CSV text, in the import format, safe for spreadsheets.
+
+    The contact columns (personal data, often a member's login) are for admins only; without
+    them the file still imports, and an import leaves contacts it has no column for unchanged."""
     companies = session.scalars(
         select(Company)
         .where(Company.status.in_(statuses))
         .options(selectinload(Company.profiles))
         .order_by(Company.name, Company.id)
     )
-    return _write(export_row(c) for c in companies)
+    columns = [c for c in COLUMNS if include_contacts or c not in CONTACT_COLUMNS]
+    return _write((export_row(c) for c in companies), columns)

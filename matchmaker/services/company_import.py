@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -196,10 +196,20 @@ def run_import(session: Session, batch_id: int, user: User) -> ImportBatch:
     batch = session.get(ImportBatch, batch_id)
     if batch is None or batch.uploaded_by_id != user.id:
         raise NotFound("No such import.")
-    if batch.status == ImportStatus.IMPORTED:
+    # Claim the batch first, in the import's own transaction: of two runs at once, the second
+    # waits on the row and then matches nothing. A failed import rolls the claim back with it.
+    claimed = session.execute(
+        update(ImportBatch)
+        .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.PREVIEWED)
+        .values(status=ImportStatus.IMPORTED)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        session.rollback()
         raise InvalidTransition("This file was already imported.")
     preview = preview_import(session, batch)
     if preview.errors:
+        session.rollback()
         raise InvalidTransition(f"{len(preview.errors)} row(s) have errors; nothing was imported.")
     now = utcnow()
     touched = [r for r in preview.rows if r.action in (CREATE, UPDATE)]

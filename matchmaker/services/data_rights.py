@@ -6,13 +6,13 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from matchmaker import __version__, countries, naics
 from matchmaker.orm import (
     Company,
     CompanyStatus,
     ProfileStatus,
-    ReviewEvent,
     Suggestion,
     SuggestionStatus,
     User,
@@ -20,11 +20,15 @@ from matchmaker.orm import (
 )
 from matchmaker.orm.accounts import new_session_token
 from matchmaker.passwords import verify_password
-from matchmaker.services.errors import DomainError, NotFound
+from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.services.suggestion_upsert import withdraw_undecided_for
 
-EXPORT_FORMAT = "matchmaker-company-export/1"
-# Suggestions nobody has decided yet end with the company; decided ones keep their history.
-OPEN_STATES = (SuggestionStatus.SUGGESTED, SuggestionStatus.IN_REVIEW, SuggestionStatus.SNOOZED)
+EXPORT_FORMAT = "matchmaker-company-export/2"
+# From the introduction on, the company takes part in a match: the export shows its state.
+SHARED_STATES = (
+    SuggestionStatus.INTRODUCED, SuggestionStatus.ENGAGED, SuggestionStatus.AGREEMENT,
+    SuggestionStatus.COMPANY_DECLINED,
+)  # fmt: skip
 
 
 class WrongPassword(DomainError):
@@ -42,8 +46,29 @@ def _company(session: Session, company_id: int) -> Company:
     return company
 
 
+def _took_part(suggestion: Suggestion) -> bool:
+    return suggestion.company_initiated or suggestion.status in SHARED_STATES
+
+
+def _shared(s: Suggestion) -> dict:
+    """A match the company took part in; an office's private state shows as "interest_expressed"."""
+    status = s.status.value if s.status in SHARED_STATES else "interest_expressed"
+    return {
+        "id": s.id, "profile_id": s.profile_id, "priority": s.priority.title,
+        "office": s.routed_office.name if s.routed_office else None, "status": status,
+        "company_initiated": s.company_initiated,
+        "message": s.message if s.company_initiated else "",
+        "created_at": _iso(s.created_at),
+    }  # fmt: skip
+
+
 def export_company(session: Session, company_id: int) -> dict:
-    """Everything the service holds about a company, as plain JSON-ready data."""
+    """Everything the service holds about a company, as plain JSON-ready data.
+
+    Matching is internal to the offices: only matches the company took part in (its own expressed
+    interest, introductions and later) are listed; the rest is a bare count, without priorities,
+    offices, scores or decisions.
+    """
     company = _company(session, company_id)
     suggestions = session.scalars(
         select(Suggestion)
@@ -51,6 +76,7 @@ def export_company(session: Session, company_id: int) -> dict:
         .options(selectinload(Suggestion.priority), selectinload(Suggestion.routed_office))
         .order_by(Suggestion.id)
     ).all()
+    shared = [s for s in suggestions if _took_part(s)]
     return {
         "format": EXPORT_FORMAT,
         "exported_at": _iso(utcnow()),
@@ -77,14 +103,8 @@ def export_company(session: Session, company_id: int) -> dict:
              "updated_at": _iso(p.updated_at)}
             for p in company.profiles
         ],
-        "suggestions": [
-            {"id": s.id, "profile_id": s.profile_id, "priority": s.priority.title,
-             "office": s.routed_office.name if s.routed_office else None,
-             "status": s.status.value, "score": round(s.score, 4),
-             "company_initiated": s.company_initiated, "message": s.message,
-             "created_at": _iso(s.created_at), "updated_at": _iso(s.updated_at)}
-            for s in suggestions
-        ],
+        "suggestions": [_shared(s) for s in shared],
+        "internal_match_records": len(suggestions) - len(shared),
     }  # fmt: skip
 
 
@@ -111,18 +131,14 @@ def delete_company(session: Session, company_id: int, acting: User, password: st
         profile.interests = ""
         profile.status = ProfileStatus.WITHDRAWN
         profile.updated_at = now
-    suggestions = session.scalars(
-        select(Suggestion).where(Suggestion.company_id == company.id)
-    ).all()
-    for suggestion in suggestions:
+    withdraw_undecided_for(
+        session, company_id=company.id, actor=acting, reason="company deleted its account"
+    )
+    rows = session.scalars(select(Suggestion).where(Suggestion.company_id == company.id)).all()
+    for suggestion in rows:
         suggestion.message = ""  # free text the company wrote
-        if suggestion.status in OPEN_STATES:
-            session.add(
-                ReviewEvent(
-                    suggestion_id=suggestion.id, actor_id=None, from_status=suggestion.status.value,
-                    to_status=SuggestionStatus.EXPIRED.value, reason="company deleted its account",
-                )
-            )  # fmt: skip
-            suggestion.status = SuggestionStatus.EXPIRED
-            suggestion.updated_at = now
-    session.commit()
+    try:
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise Conflict("An office acted on one of your matches just now; try again.") from exc

@@ -23,14 +23,60 @@ def _fingerprint(user: User) -> str:
     return fingerprint(f"{user.password_hash}|{user.session_token}")
 
 
-def invite_member(session: Session, company_id: int, inviter: User, name: str, email: str) -> User:
-    """Create a colleague's account without a password and email them a link to set one."""
+class AlreadyMember(DomainError):
+    """The address belongs to an active member of the company already."""
+
+    field = "email"
+
+
+def _renew(session: Session, user: User, name: str) -> User:
+    """Let a removed member, or an invitee who never accepted, in again by a fresh invitation."""
+    if user.password_hash is None and user.last_login_at is None:
+        # Never used: a new account, so the invitation's lifetime starts again.
+        email, company_id = user.email, user.company_id
+        session.delete(user)
+        session.flush()
+        return accounts.create_user(
+            session, email, Role.COMPANY_MEMBER, name=name.strip(), company_id=company_id,
+            commit=False,
+        )  # fmt: skip
+    user.active = True  # a former member: their history stays, a new link lets them in
+    user.session_token = new_session_token()  # links sent before stop working
+    return user
+
+
+def _tell_account_holder(session: Session, user: User, company: Company, inviter: User) -> None:
+    body = render_template(
+        "email/company_invitation_refused.txt", company=company, inviter=inviter,
+        login=external_url("auth.login"),
+    )  # fmt: skip
+    queue_email(session, user.email, f"Invitation to join {company.name} on Matchmaker", body)
+
+
+def invite_member(
+    session: Session, company_id: int, inviter: User, name: str, email: str
+) -> User | None:
+    """Email a colleague a link to join the company (a new account without a password, or a
+    removed member let back in). An address with another account gets a notice instead and
+    nothing changes; the caller answers alike, so the form reveals no accounts (None)."""
     company = session.get(Company, company_id)
     if company is None:
         raise NotFound("No such company.")
-    user = accounts.create_user(
-        session, email, Role.COMPANY_MEMBER, name=name.strip(), company_id=company_id, commit=False
-    )
+    existing = accounts.find_user(session, email)
+    if existing is None:
+        user = accounts.create_user(
+            session, email, Role.COMPANY_MEMBER, name=name.strip(), company_id=company_id,
+            commit=False,
+        )  # fmt: skip
+    elif existing.company_id == company_id and existing.role == Role.COMPANY_MEMBER:
+        if existing.active and existing.password_hash:
+            raise AlreadyMember(f"{existing.email} is already a member of {company.name}.")
+        user = _renew(session, existing, name)
+    else:
+        _tell_account_holder(session, existing, company, inviter)
+        session.commit()
+        kick_outbox()
+        return None
     token = make_token(INVITATION, {"uid": user.id, "fp": _fingerprint(user)})
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
     body = render_template(

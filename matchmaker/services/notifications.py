@@ -198,12 +198,11 @@ def send_digests(session: Session, now: datetime | None = None) -> int:
 
 @job
 def daily_digests() -> int:
-    """Job: wake snoozed suggestions whose date came, then send the daily digests."""
+    """Job: the review work's daily run (wake snoozes, apply the policy, send the digests)."""
     from matchmaker.extensions import db
-    from matchmaker.services.review import wake_snoozed
+    from matchmaker.services.review_daily import run_daily
 
-    wake_snoozed(db.session)
-    sent = send_digests(db.session)
+    sent = run_daily(db.session).digests
     if sent:
         enqueue(deliver_outbox)
     return sent

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, Text, cast, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 from sqlalchemy.orm.exc import StaleDataError
 
 from matchmaker import codes, vocab
@@ -63,6 +63,7 @@ def opportunities_query(filters: OpportunityFilters) -> Select:
         select(Priority)
         .join(Priority.office)
         .join(Office.city)
+        .options(contains_eager(Priority.office).contains_eager(Office.city))
         .where(Priority.status == PriorityStatus.OPEN, Priority.visible_to_companies.is_(True))
     )
     if q := filters.q.strip():

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager, selectinload, with_expression
 from sqlalchemy.orm.exc import StaleDataError
 
 from matchmaker import codes, vocab
-from matchmaker.orm import City, Office, OfficeKind
+from matchmaker.orm import City, Office, OfficeKind, User
 from matchmaker.services.errors import Conflict, DomainError, NotFound
 
 
@@ -77,16 +77,25 @@ def create_city(session: Session, data: CityInput) -> City:
     return city
 
 
-def update_city(session: Session, city_id: int, data: CityInput) -> City:
-    """Rename or re-place a city."""
+CITY_CHANGED = "Someone else changed this city while you were editing it."
+
+
+def update_city(session: Session, city_id: int, data: CityInput, version: int) -> City:
+    """Rename or re-place a city, unless someone else saved it since `version` was read."""
     city = session.get(City, city_id)
     if city is None:
         raise NotFound("No such city.")
+    if city.version != version:
+        raise Conflict(CITY_CHANGED)
     data = _clean_city(data)
     if _city_taken(session, data, except_id=city.id):
         raise DuplicateCity("Another city has this name, state and country.")
     city.name, city.state, city.country = data.name, data.state, data.country
-    _commit(session, DuplicateCity("Another city has this name, state and country."))
+    try:
+        _commit(session, DuplicateCity("Another city has this name, state and country."))
+    except StaleDataError as exc:
+        session.rollback()
+        raise Conflict(CITY_CHANGED) from exc
     return city
 
 
@@ -166,21 +175,30 @@ def city_choices(session: Session) -> list[tuple[int, str]]:
 
 def office_choices(session: Session) -> list[tuple[int, str]]:
     """Every office as (id, 'Office — City') for a select box, by name."""
-    offices = session.scalars(select(Office).order_by(Office.name)).all()
-    return [(o.id, f"{o.name} — {o.city.name}") for o in offices]
+    rows = session.execute(
+        select(Office.id, Office.name, City.name).join(Office.city).order_by(Office.name, Office.id)
+    )
+    return [(ident, f"{name} — {city}") for ident, name, city in rows]
 
 
 def cities_query(q: str = "") -> Select:
-    """Cities for the admin list, searchable by name."""
-    query = select(City).order_by(City.name, City.state)
+    """Cities for the admin list, searchable by name, with their offices (one more query)."""
+    query = select(City).options(selectinload(City.offices)).order_by(City.name, City.state)
     if q := q.strip():
         query = query.where(City.name.icontains(q, autoescape=True))
     return query
 
 
 def offices_query(q: str = "", kind: str = "", city_id: int | None = None) -> Select:
-    """Offices for the admin list, searchable by name, filtered by kind and city."""
-    query = select(Office).join(Office.city).order_by(Office.name)
+    """Offices for the admin list, searchable by name, filtered by kind and city; each with its
+    city and `staff_count` loaded in the same statement."""
+    staff_count = select(func.count(User.id)).where(User.office_id == Office.id).scalar_subquery()
+    query = (
+        select(Office)
+        .join(Office.city)
+        .options(contains_eager(Office.city), with_expression(Office.staff_count, staff_count))
+        .order_by(Office.name, Office.id)
+    )
     if q := q.strip():
         query = query.where(
             Office.name.icontains(q, autoescape=True) | City.name.icontains(q, autoescape=True)

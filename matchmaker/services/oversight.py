@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from matchmaker.orm import Office, ReviewEvent, RoutingRule, Suggestion, utcnow
 from matchmaker.orm import SuggestionStatus as S
+from matchmaker.services.queue import office_may_act
 
 # Other offices are "engaging" a company once they have claimed or accepted one of its suggestions.
 ENGAGING = (S.IN_REVIEW, S.ACCEPTED, S.INTRODUCED, S.ENGAGED, S.AGREEMENT)
@@ -70,11 +71,12 @@ class Backlog:
 
 
 def backlog_by_office(session: Session) -> list[Backlog]:
-    """Per office: suggestions waiting and in review, and when the oldest waiting one arrived."""
+    """Per office: suggestions waiting and in review, and when the oldest waiting one arrived.
+    Flagged suggestions still waiting for an admin are left out, as from the office's queue."""
     arrived = func.coalesce(Suggestion.routed_at, Suggestion.created_at)
     rows = session.execute(
         select(Suggestion.routed_office_id, Suggestion.status, func.count(), func.min(arrived))
-        .where(Suggestion.status.in_((S.SUGGESTED, S.IN_REVIEW)))
+        .where(Suggestion.status.in_((S.SUGGESTED, S.IN_REVIEW)), office_may_act())
         .group_by(Suggestion.routed_office_id, Suggestion.status)
     ).all()
     stats: dict[int, dict] = {}

@@ -216,6 +216,7 @@ def filter_priorities(query: Select, filters: PriorityFilters) -> Select:
         query = query.where(Priority.visible_to_companies.is_(filters.visible == "yes"))
     if filters.office_id:
         query = query.where(Priority.office_id == filters.office_id)
+    query = query.options(joinedload(Priority.office))  # the admins' list shows each office
     return query.order_by(Priority.updated_at.desc(), Priority.id.desc())
 
 

@@ -52,6 +52,12 @@ STATUS_LABELS = {
     "expired": "Withdrawn",
 }
 
+
+def office_may_act():
+    """Unflagged, or flagged and decided by an admin (flagged ones go to the admin first)."""
+    return or_(Suggestion.flagged.is_(False), Suggestion.flag_rationale != "")
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     status: str = "open"
@@ -127,7 +133,7 @@ def _branch(shape: Shape, status: S) -> Select:
     query = select(Suggestion.id, Suggestion.score).where(
         Suggestion.routed_office_id == bindparam("office_id"),
         Suggestion.status == status,
-        or_(Suggestion.flagged.is_(False), Suggestion.flag_rationale != ""),  # admin first
+        office_may_act(),
     )
     if priority:
         query = query.where(Suggestion.priority_id == bindparam("priority_id"))

@@ -13,7 +13,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from matchmaker.orm import Office, ReviewEvent, Suggestion, SuggestionStatus, User, utcnow
+from matchmaker.orm import (
+    CompanyStatus,
+    Office,
+    PriorityStatus,
+    ProfileStatus,
+    ReviewEvent,
+    Suggestion,
+    SuggestionStatus,
+    User,
+    utcnow,
+)
 from matchmaker.services import notifications
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
 
@@ -73,6 +83,10 @@ class AwaitingAdminReview(InvalidTransition):
     """A flagged suggestion waits for an admin's decision before the office may act."""
 
 
+class InactiveParty(InvalidTransition):
+    """The company or its interest profile stopped being active: nobody may take it up now."""
+
+
 class InvalidDetails(DomainError):
     """A reason, date, office or note the action needs is missing or wrong."""
 
@@ -105,6 +119,31 @@ def _check_actor(actor: User, row: Suggestion, action: Action) -> None:
         )
 
 
+def _check_parties(row: Suggestion, action: Action) -> None:
+    """Claiming or accepting starts work with the company: it and its profile must be active."""
+    if action not in (Action.CLAIM, Action.ACCEPT):
+        return
+    why = inactive_reason(row.company.status, row.profile.status)
+    if why:
+        raise InactiveParty(
+            f"{why[0].upper()}{why[1:]}: this suggestion can no longer be {PAST[action]}. "
+            "Decline it to take it off the queue."
+        )
+
+
+def inactive_reason(
+    company: CompanyStatus, profile: ProfileStatus, priority: PriorityStatus | None = None
+) -> str:
+    """Why a suggestion may not be worked on any more ("" when it may)."""
+    if company != CompanyStatus.ACTIVE:
+        return f"the company is {company.value.replace('_', ' ')}"
+    if profile != ProfileStatus.ACTIVE:
+        return f"the company's interest profile is {profile.value}"
+    if priority is not None and priority != PriorityStatus.OPEN:
+        return f"the priority is {priority.value}"
+    return ""
+
+
 def _changes(
     session: Session, actor: User, row: Suggestion, action: Action, d: Details
 ) -> tuple[dict, str]:
@@ -132,7 +171,7 @@ def _changes(
         text = DECLINE_REASONS[reason] + (f": {note}" if note else "")
         return {"decline_reason": reason, "decided_at": now, "snoozed_until": None}, text
     if action == Action.SNOOZE:
-        today = date.today()
+        today = utcnow().date()
         if d.until is None or not today < d.until <= today + timedelta(days=SNOOZE_MAX_DAYS):
             raise InvalidDetails("Choose a date after today and within a year.", "until")
         return {"snoozed_until": d.until}, f"snoozed until {d.until.isoformat()}" + (
@@ -156,7 +195,8 @@ def _changes(
             f"reassigned to {office.name}: {note}",
         )
     _rationale(note)
-    return {"flag_rationale": note}, f"cleared for the office: {note}"
+    # The office hears of it now: the digest and the queue's age count from the clearing.
+    return {"flag_rationale": note, "routed_at": now}, f"cleared for the office: {note}"
 
 
 def _rationale(note: str) -> None:
@@ -190,6 +230,7 @@ def decide_suggestion(
         raise InvalidTransition(
             f"This suggestion is {row.status.value.replace('_', ' ')}; it cannot be {PAST[act]}."
         )
+    _check_parties(row, act)
     changes, reason = _changes(session, actor, row, act, Details(**details))
     before, now = row.status.value, utcnow()
     for name, value in changes.items():
@@ -261,28 +302,3 @@ def bulk_decline(
         else:
             outcome.declined += 1
     return outcome
-
-
-def wake_snoozed(session: Session, today: date | None = None) -> int:
-    """Return snoozed suggestions whose date has come to the queue (idempotent)."""
-    today = today or date.today()
-    rows = session.scalars(
-        select(Suggestion).where(Suggestion.status == S.SNOOZED, Suggestion.snoozed_until <= today)
-    ).all()
-    woken = 0
-    for row in rows:
-        try:
-            row.status, row.snoozed_until, row.updated_at = S.SUGGESTED, None, utcnow()
-            session.add(
-                ReviewEvent(
-                    suggestion_id=row.id,
-                    from_status=S.SNOOZED.value,
-                    to_status=S.SUGGESTED.value,
-                    reason="snooze ended",
-                )
-            )
-            session.commit()
-            woken += 1
-        except StaleDataError:  # someone acted on it meanwhile: their decision stands
-            session.rollback()
-    return woken

@@ -59,16 +59,20 @@ def choose(
     return default_office_id, None
 
 
-def _cached(session: Session) -> tuple[list[RoutingRule], dict[str, SensitiveCountry]]:
+def _cached(
+    session: Session, today: date | None = None
+) -> tuple[list[RoutingRule], dict[str, SensitiveCountry]]:
+    """The rules in order and the policy entries in force on `today` (a UTC date)."""
     cache = session.info.get(_CACHE)
     if cache is None:
+        today = today or utcnow().date()
         rules = list(
             session.scalars(select(RoutingRule).order_by(RoutingRule.position, RoutingRule.id))
         )
         policy = {
             p.country: p
             for p in session.scalars(
-                select(SensitiveCountry).where(SensitiveCountry.effective_from <= date.today())
+                select(SensitiveCountry).where(SensitiveCountry.effective_from <= today)
             )
         }
         cache = session.info[_CACHE] = (rules, policy)
@@ -122,10 +126,13 @@ def untouched():
     return (Suggestion.status == SuggestionStatus.SUGGESTED) & ~acted
 
 
-def reroute_untouched(session: Session, batch: int = 1000) -> int:
-    """Apply the current rules and policy to untouched suggestions; returns how many changed."""
+def reroute_untouched(session: Session, batch: int = 1000, today: date | None = None) -> int:
+    """Apply the current rules and the policy in force on `today` (default: the UTC date) to
+    untouched suggestions; returns how many changed. Run on every rule or policy change and
+    daily, so a policy entry dated in the future takes effect on its date."""
     session.info.pop(_CACHE, None)
-    rules, policy = _cached(session)
+    rules, policy = _cached(session, today)
+    session.info.pop(_CACHE, None)  # a given day's policy must not serve later routing
     query = (
         select(
             Suggestion.id,
@@ -152,10 +159,14 @@ def reroute_untouched(session: Session, batch: int = 1000) -> int:
         office_id, new_rule = choose(rules, _facts(company, profile, city_id), own)
         flag = company.hq_country in policy
         if (office_id, new_rule, flag) != (routed, rule_id, flagged):
-            changes.append((sid, version, office_id, new_rule, flag, office_id != routed))
+            # The office hears of it (and its age counts) from when it can act on it.
+            arrives = not flag and (office_id != routed or flagged)
+            changes.append((sid, version, office_id, new_rule, flag, office_id != routed, arrives))
     now = utcnow()
     for start in range(0, len(changes), batch):
-        for sid, version, office_id, rule_id, flag, moved in changes[start : start + batch]:
+        for sid, version, office_id, rule_id, flag, moved, arrives in changes[
+            start : start + batch
+        ]:
             values = {
                 "routed_office_id": office_id,
                 "routing_rule_id": rule_id,
@@ -163,7 +174,7 @@ def reroute_untouched(session: Session, batch: int = 1000) -> int:
                 "version": version + 1,
                 "updated_at": now,
             }
-            if moved:
+            if moved or arrives:
                 values["routed_at"] = now
             done = session.execute(
                 update(Suggestion)
@@ -171,6 +182,8 @@ def reroute_untouched(session: Session, batch: int = 1000) -> int:
                 .values(**values)
             ).rowcount
             if done:  # someone acting meanwhile wins; their suggestion is no longer untouched
+                if arrives:
+                    notifications.note_routed(session, sid)
                 session.add(
                     ReviewEvent(
                         suggestion_id=sid,

@@ -20,6 +20,7 @@ from matchmaker.orm import (
     ReviewEvent,
     Suggestion,
     SuggestionStatus,
+    User,
     utcnow,
 )
 from matchmaker.ranking import PartnershipRanker
@@ -155,6 +156,46 @@ def expire_open(session: Session, rows: Iterable[Suggestion], reason: str) -> Ra
             _event(session, row, SuggestionStatus.EXPIRED, reason)
             result.expired += 1
     return result
+
+
+UNDECIDED = (SuggestionStatus.SUGGESTED, SuggestionStatus.IN_REVIEW, SuggestionStatus.SNOOZED)
+
+
+def withdraw_undecided_for(
+    session: Session,
+    *,
+    profile_ids: Iterable[int] | None = None,
+    company_id: int | None = None,
+    actor: User | None = None,
+    reason: str,
+) -> int:
+    """Expire every undecided suggestion of these profiles or this company, each with a
+    ReviewEvent, in the caller's transaction (no commit): nobody may act on them any more."""
+    where = []
+    if profile_ids is not None:
+        where.append(Suggestion.profile_id.in_(list(profile_ids)))
+    if company_id is not None:
+        where.append(Suggestion.company_id == company_id)
+    if not where:
+        raise ValueError("withdraw_undecided_for needs profile_ids or company_id")
+    rows = session.scalars(
+        select(Suggestion).where(Suggestion.status.in_(UNDECIDED), *where).order_by(Suggestion.id)
+    ).all()
+    now = utcnow()
+    for row in rows:
+        session.add(
+            ReviewEvent(
+                suggestion=row,
+                actor_id=actor.id if actor else None,
+                at=now,
+                from_status=row.status.value,
+                to_status=SuggestionStatus.EXPIRED.value,
+                reason=reason,
+            )
+        )
+        row.status = SuggestionStatus.EXPIRED
+        row.updated_at = now
+    return len(rows)
 
 
 def within_top_k(

@@ -8,6 +8,7 @@ from flask import render_template
 from rapidfuzz import fuzz, process
 from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from matchmaker.jobs import enqueue
 from matchmaker.orm import (
@@ -20,9 +21,10 @@ from matchmaker.orm import (
     User,
     utcnow,
 )
-from matchmaker.services.errors import DomainError, InvalidTransition, NotFound
+from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
 from matchmaker.services.mail import kick_outbox, queue_email
 from matchmaker.services.ranking import rank_profile
+from matchmaker.services.suggestion_upsert import withdraw_undecided_for
 from matchmaker.urls import external_url
 
 NAME_SIMILARITY = 92  # rapidfuzz token_sort_ratio on normalised names, 0 to 100
@@ -118,6 +120,16 @@ def _rerank(company: Company) -> None:
                 enqueue(rank_profile, profile.id)
 
 
+def _commit(session: Session) -> None:
+    try:
+        session.commit()
+    except StaleDataError as exc:
+        session.rollback()
+        raise Conflict(
+            "Someone acted on one of this company's suggestions meanwhile; try again."
+        ) from exc
+
+
 def verify_company(session: Session, company_id: int, admin: User, note: str = "") -> Company:
     """Publish a company waiting for verification (or lift a suspension)."""
     company = _company(session, company_id)
@@ -146,9 +158,9 @@ def suspend_company(session: Session, company_id: int, admin: User, note: str = 
         raise InvalidTransition(f"A company that is {company.status.value} cannot be suspended.")
     company.status = CompanyStatus.SUSPENDED
     _note(company, admin, "suspended", note)
-    session.commit()
-    for profile in company.profiles:
-        enqueue(rank_profile, profile.id)  # lets ranking expire what offices should not see
+    # Nothing of a suspended company stays in a queue: an office could still accept it.
+    withdraw_undecided_for(session, company_id=company.id, actor=admin, reason="company suspended")
+    _commit(session)
     return company
 
 
@@ -164,6 +176,10 @@ def merge_company(
     for company in (source, target):
         if company.status in (CompanyStatus.DELETED, CompanyStatus.MERGED):
             raise InvalidTransition(f"{company.name} is {company.status.value}; it cannot merge.")
+    withdraw_undecided_for(
+        session, company_id=source.id, actor=admin, reason=f"company merged into #{target.id}"
+    )
+    session.flush()  # the expiries carry the suggestions' versions before the bulk move below
     session.execute(update(User).where(User.company_id == source.id).values(company_id=target.id))
     session.execute(
         update(InterestProfile)
@@ -183,7 +199,7 @@ def merge_company(
     source.merged_into_id = target.id
     _note(source, admin, f"merged into #{target.id}", note)
     _note(target, admin, f"absorbed #{source.id} {source.name}", note)
-    session.commit()
+    _commit(session)
     session.expire_all()
     _rerank(target)
     return target

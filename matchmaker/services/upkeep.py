@@ -5,17 +5,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload
 
-from matchmaker.orm import Company, CompanyStatus, InterestProfile, ProfileStatus, User, utcnow
+from matchmaker.orm import (
+    Company,
+    CompanyStatus,
+    InterestProfile,
+    ProfileStatus,
+    ReviewEvent,
+    Role,
+    User,
+    utcnow,
+)
 from matchmaker.services.mail import kick_outbox, queue_email
+from matchmaker.services.suggestion_upsert import withdraw_undecided_for
 from matchmaker.urls import external_url
 
 STALE_AFTER = timedelta(days=365)
 PAUSE_AFTER_REMINDER = timedelta(days=30)
 SIGNUP_LIFETIME = timedelta(days=7)
+PAUSE_REASON = "profile paused: not updated for a year"
 CHUNK = 200
 
 Progress = Callable[[int], None]
@@ -55,6 +66,7 @@ def send_profile_reminders(
             for profile in profiles:
                 if action == "pause":
                     profile.status = ProfileStatus.PAUSED
+                    withdraw_undecided_for(session, profile_ids=[profile.id], reason=PAUSE_REASON)
                     _email(
                         session,
                         profile,
@@ -108,6 +120,31 @@ def count_profile_upkeep(session: Session, now: datetime | None = None) -> int:
             )
         ).all()
     )
+
+
+def invitation_lifetime() -> timedelta:
+    return timedelta(seconds=int(current_app.config.get("INVITATION_MAX_AGE", 7 * 24 * 3600)))
+
+
+def expire_invitations(session: Session, now: datetime | None = None) -> int:
+    """Delete company invitees who never set a password within the invitation's lifetime, so
+    the address is free again. Accounts that ever logged in or acted are never touched."""
+    now = now or utcnow()
+    acted = select(ReviewEvent.id).where(ReviewEvent.actor_id == User.id).exists()
+    ids = session.scalars(
+        select(User.id).where(
+            User.role == Role.COMPANY_MEMBER,
+            User.password_hash.is_(None),
+            User.email_confirmed_at.is_(None),
+            User.last_login_at.is_(None),
+            User.created_at < now - invitation_lifetime(),
+            ~acted,
+        )
+    ).all()
+    for start in range(0, len(ids), CHUNK):
+        session.execute(delete(User).where(User.id.in_(ids[start : start + CHUNK])))
+        session.commit()
+    return len(ids)
 
 
 def expire_signups(session: Session, now: datetime | None = None) -> int:

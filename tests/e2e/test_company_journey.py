@@ -25,6 +25,7 @@ def test_company_signs_up_confirms_and_adds_an_interest_profile(live_server, pag
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
 
     page.goto(mailbox.last_link("gwen@wyvern.example", "/signup/confirm/"))
+    page.get_by_role("button", name="Confirm my email").click()
     expect(page.get_by_text("Your email is confirmed")).to_be_visible()
     expect(page.get_by_text("No interest profiles yet")).to_be_visible()
 

@@ -94,11 +94,12 @@ def test_a_confirmation_link_expires(app, mailbox):
         companies.confirm_signup(db.session, token)
 
 
-def test_sign_up_refuses_an_email_already_in_use(app, mailbox):
+def test_sign_up_with_an_email_in_use_creates_nothing_and_tells_its_owner(app, mailbox):
     f.CompanyMemberFactory(email="gwen@wyvern.example")
-    with pytest.raises(DomainError) as err:
-        companies.register_company(db.session, details(), "gwen@wyvern.example", PASSWORD)
-    assert err.value.field == "email"
+    created = companies.register_company(db.session, details(), "Gwen@wyvern.example", PASSWORD)
+    assert created is None
+    assert db.session.scalar(select(Company).where(Company.name == details().name)) is None
+    assert "tried to sign up" in mailbox.to("gwen@wyvern.example")[-1]["Subject"]
 
 
 def test_sign_up_checks_codes_even_without_a_form(app):
@@ -230,11 +231,12 @@ def test_export_holds_the_company_its_members_profiles_and_suggestions(app):
     profile = f.ProfileFactory(naics_sectors=["5132"])
     f.CompanyMemberFactory(company=profile.company, email="gwen@wyvern.example")
     f.SuggestionFactory(profile=profile)
+    f.SuggestionFactory(profile=profile, status=SuggestionStatus.INTRODUCED)
     data = data_rights.export_company(db.session, profile.company_id)
     assert data["company"]["name"] == profile.company.name
     assert [m["email"] for m in data["members"]] == ["gwen@wyvern.example"]
     assert data["interest_profiles"][0]["title"] == profile.title
-    assert len(data["suggestions"]) == 1
+    assert len(data["suggestions"]) == 1 and data["internal_match_records"] == 1
 
 
 def test_deleting_anonymises_but_keeps_suggestions_and_history(app):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.orm import OutboxEmail, User, utcnow
-from matchmaker.services import notifications, ranking
+from matchmaker.services import notifications, ranking, review
 from matchmaker.services.mail import deliver_outbox
 from tests import factories as f
 
@@ -98,3 +98,28 @@ def test_notification_setting_is_saved(app, office_staff):
     with pytest.raises(notifications.InvalidMode):
         notifications.set_mode(db.session, people["off"].id, "hourly")
     assert db.session.scalar(select(OutboxEmail.id)) is None
+
+
+def test_a_suggestion_cleared_by_an_admin_is_in_the_next_digest(app, mailbox, office_staff):
+    priority, _people = office_staff
+    admin = f.AdminFactory()
+    row = f.SuggestionFactory(
+        priority=priority,
+        flagged=True,
+        routed_at=utcnow() - timedelta(days=3),
+        profile__company__name="Kazan Robotics",
+    )
+    assert notifications.send_digests(db.session) == 0, "flagged: the office cannot act yet"
+    review.decide_suggestion(
+        db.session, row.id, admin, "clear", row.version, note="Civil use only; approved."
+    )
+    assert (utcnow() - row.routed_at).total_seconds() < 60, "its age counts from the clearing"
+    [immediate] = mailbox.to("immediate@city.example")
+    assert f"/suggestions/{row.id}" in immediate.get_payload(decode=True).decode()
+    later = utcnow() + timedelta(days=1)
+    assert notifications.send_digests(db.session, now=later) == 1
+    deliver_outbox()
+    [digest] = mailbox.to("daily@city.example")
+    assert digest["Subject"].startswith("Daily digest: 1 new suggestion for")
+    body = digest.get_payload(decode=True).decode()
+    assert "Kazan Robotics" in body and f"/suggestions/{row.id}" in body

@@ -59,9 +59,20 @@ def test_update_city_refuses_to_collide_with_another(app):
     org.create_city(db.session, org.CityInput(name="Boston", state="MA"))
     other = org.create_city(db.session, org.CityInput(name="Cambridge", state="MA"))
     with pytest.raises(org.DuplicateCity):
-        org.update_city(db.session, other.id, org.CityInput(name="Boston", state="MA"))
-    renamed = org.update_city(db.session, other.id, org.CityInput(name="Somerville", state="MA"))
-    assert renamed.name == "Somerville"
+        org.update_city(db.session, other.id, org.CityInput(name="Boston", state="MA"), 1)
+    renamed = org.update_city(
+        db.session, other.id, org.CityInput(name="Somerville", state="MA"), other.version
+    )
+    assert (renamed.name, renamed.version) == ("Somerville", 2)
+
+
+def test_update_city_from_an_old_version_is_a_conflict(app):
+    city = org.create_city(db.session, org.CityInput(name="Boston", state="MA"))
+    org.update_city(db.session, city.id, org.CityInput(name="Boston", state="NH"), 1)
+    with pytest.raises(Conflict, match="Someone else changed this city"):
+        org.update_city(db.session, city.id, org.CityInput(name="Bostonia", state="MA"), 1)
+    db.session.refresh(city)
+    assert (city.name, city.state, city.version) == ("Boston", "NH", 2)
 
 
 def test_create_office_normalises_codes_and_email(app):

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import threading
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from matchmaker.extensions import db
-from matchmaker.orm import ReviewEvent, Suggestion, SuggestionStatus, User
-from matchmaker.services import review
+from matchmaker.orm import ReviewEvent, Suggestion, SuggestionStatus, User, utcnow
+from matchmaker.services import review, review_daily
 from matchmaker.services.errors import Conflict, InvalidTransition, NotFound
 from tests import factories as f
 
-TOMORROW = date.today() + timedelta(days=1)
+TODAY = utcnow().date()  # review dates are UTC dates, as everywhere else
+TOMORROW = TODAY + timedelta(days=1)
 
 
 @pytest.fixture
@@ -73,12 +74,12 @@ def test_decline_needs_a_reason_from_the_list_and_records_it(app, case):
 def test_snooze_needs_a_future_date_and_wakes_up_when_it_comes(app, case):
     row, ana, _ben, _other = case
     with pytest.raises(review.InvalidDetails):
-        _decide(row, ana, "snooze", until=date.today())
+        _decide(row, ana, "snooze", until=TODAY)
     _decide(row, ana, "snooze", until=TOMORROW)
     assert (row.status, row.snoozed_until) == ("snoozed", TOMORROW)
-    assert review.wake_snoozed(db.session, date.today()) == 0
-    assert review.wake_snoozed(db.session, TOMORROW) == 1
-    assert review.wake_snoozed(db.session, TOMORROW) == 0, "waking is idempotent"
+    assert review_daily.wake_snoozed(db.session, TODAY) == 0
+    assert review_daily.wake_snoozed(db.session, TOMORROW) == 1
+    assert review_daily.wake_snoozed(db.session, TOMORROW) == 0, "waking is idempotent"
     db.session.refresh(row)
     assert (row.status, row.snoozed_until) == ("suggested", None)
     assert _last_event(row).reason == "snooze ended"
@@ -186,3 +187,69 @@ def test_two_people_acting_at_once_exactly_one_wins(app, case):
     assert final.status == (SuggestionStatus.ACCEPTED if winners == ["accept"] else "declined")
     assert final.version == version + 1
     assert len([e for e in final.events if e.actor_id]) == 1
+
+
+@pytest.mark.parametrize(
+    ("target", "status", "words"),
+    [
+        ("company", "suspended", "The company is suspended"),
+        ("company", "deleted", "The company is deleted"),
+        ("profile", "paused", "interest profile is paused"),
+        ("profile", "withdrawn", "interest profile is withdrawn"),
+    ],
+)
+def test_an_inactive_company_or_profile_cannot_be_claimed_or_accepted(
+    app, case, target, status, words
+):
+    row, ana, _ben, _other = case
+    party = row.profile.company if target == "company" else row.profile
+    party.status = status
+    db.session.commit()
+    for action in ("claim", "accept"):
+        with pytest.raises(review.InactiveParty, match=words) as err:
+            _decide(row, ana, action)
+        assert isinstance(err.value, InvalidTransition)
+    assert (row.status, row.version, row.events) == ("suggested", 1, [])
+    _decide(row, ana, "decline", reason="not_a_fit")  # it can still be taken off the queue
+    assert row.status == "declined"
+
+
+@pytest.mark.parametrize(
+    ("target", "status", "words"),
+    [
+        ("company", "suspended", "the company is suspended"),
+        ("profile", "withdrawn", "interest profile is withdrawn"),
+        ("priority", "closed", "the priority is closed"),
+        ("priority", "paused", "the priority is paused"),
+    ],
+)
+def test_a_snooze_ending_after_its_company_profile_or_priority_stopped_expires_it(
+    app, case, target, status, words
+):
+    row, ana, _ben, _other = case
+    _decide(row, ana, "snooze", until=TOMORROW)
+    party = {"company": row.profile.company, "profile": row.profile, "priority": row.priority}
+    party[target].status = status
+    db.session.commit()
+    assert review_daily.wake_snoozed(db.session, TOMORROW) == 0
+    db.session.refresh(row)
+    assert (row.status, row.snoozed_until) == ("expired", None)
+    event = _last_event(row)
+    assert (event.actor_id, event.from_status, event.to_status) == (None, "snoozed", "expired")
+    assert words in event.reason
+    assert review_daily.wake_snoozed(db.session, TOMORROW) == 0, "expiring is idempotent"
+    assert len(db.session.get(Suggestion, row.id).events) == 2
+
+
+def test_snooze_dates_are_utc_dates(app, case, monkeypatch):
+    """The server's local date never decides: a snooze is checked against the UTC date."""
+    row, ana, _ben, _other = case
+    far = utcnow() + timedelta(days=3000)
+    monkeypatch.setattr(review, "utcnow", lambda: far)
+    monkeypatch.setattr(review_daily, "utcnow", lambda: far)
+    with pytest.raises(review.InvalidDetails):
+        _decide(row, ana, "snooze", until=TOMORROW)  # in the past, in UTC terms
+    _decide(row, ana, "snooze", until=far.date() + timedelta(days=1))
+    assert review_daily.wake_snoozed(db.session) == 0
+    monkeypatch.setattr(review_daily, "utcnow", lambda: far + timedelta(days=1))
+    assert review_daily.wake_snoozed(db.session) == 1

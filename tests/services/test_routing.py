@@ -3,14 +3,14 @@ untouched suggestions only, and the sensitivity flag."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from matchmaker.extensions import db
-from matchmaker.orm import ReviewEvent, Suggestion
-from matchmaker.services import ranking, review, routing, routing_rules
+from matchmaker.orm import ReviewEvent, Suggestion, utcnow
+from matchmaker.services import ranking, review, review_daily, routing, routing_rules
 from matchmaker.services.errors import InvalidTransition
 from matchmaker.services.routing_rules import RuleInput
 from tests import factories as f
@@ -122,7 +122,7 @@ def test_a_rule_needs_a_condition_and_valid_codes(app, admin):
 
 
 def test_a_sensitive_country_flags_the_suggestion_and_gates_the_office(app, admin):
-    routing_rules.add_sensitive_country(db.session, admin, "ru", "Sanctions", date.today())
+    routing_rules.add_sensitive_country(db.session, admin, "ru", "Sanctions", utcnow().date())
     priority = f.PriorityFactory()
     staff = f.StaffFactory(office=priority.office)
     row = _new(priority, f.ProfileFactory(company__hq_country="RU"))
@@ -147,7 +147,7 @@ def test_a_sensitive_country_flags_the_suggestion_and_gates_the_office(app, admi
 
 
 def test_an_admin_may_decline_a_flagged_suggestion_with_a_rationale(app, admin):
-    routing_rules.add_sensitive_country(db.session, admin, "RU", "", date.today())
+    routing_rules.add_sensitive_country(db.session, admin, "RU", "", utcnow().date())
     row = _new(f.PriorityFactory(), f.ProfileFactory(company__hq_country="RU"))
     review.decide_suggestion(
         db.session,
@@ -178,13 +178,72 @@ def test_admins_do_not_work_unflagged_suggestions(app, admin):
 
 def test_a_policy_entry_applies_from_its_date_and_to_waiting_suggestions(app, admin):
     row = _new(f.PriorityFactory(), f.ProfileFactory(company__hq_country="CN"))
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = utcnow().date() + timedelta(days=1)
     entry = routing_rules.add_sensitive_country(db.session, admin, "CN", "", tomorrow)
     db.session.expire_all()
     assert not row.flagged
     routing_rules.remove_sensitive_country(db.session, entry.id)
-    routing_rules.add_sensitive_country(db.session, admin, "CN", "", date.today())
+    routing_rules.add_sensitive_country(db.session, admin, "CN", "", utcnow().date())
     db.session.expire_all()
     assert row.awaiting_admin
     events = db.session.scalars(select(ReviewEvent).where(ReviewEvent.suggestion_id == row.id))
     assert any("flagged" in e.reason for e in events)
+
+
+def test_a_policy_dated_tomorrow_flags_waiting_suggestions_on_the_daily_run(app, admin, mailbox):
+    priority = f.PriorityFactory()
+    f.StaffFactory(office=priority.office, email="digest@city.example", notify_mode="daily")
+    row = _new(priority, f.ProfileFactory(company__hq_country="CN", company__name="Shenzhen Co"))
+    other = _new(priority, f.ProfileFactory(company__hq_country="DE", company__name="Berlin Co"))
+    now = utcnow()
+    routing_rules.add_sensitive_country(
+        db.session, admin, "CN", "Review from tomorrow", now.date() + timedelta(days=1)
+    )
+    assert review_daily.run_daily(db.session, now) == review_daily.DailyRun(0, 0, 1)
+    db.session.expire_all()
+    assert not row.flagged, "not yet: the entry applies from tomorrow"
+    tomorrow = now + timedelta(days=1)
+    run = review_daily.run_daily(db.session, tomorrow)
+    assert (run.rerouted, run.digests) == (1, 0)
+    db.session.expire_all()
+    assert row.awaiting_admin and not other.flagged
+    assert "sensitivity policy" in row.events[-1].reason and row.events[-1].actor_id is None
+    assert review_daily.run_daily(db.session, tomorrow).rerouted == 0, "applied once"
+    assert routing.reroute_untouched(db.session) == 1, "today (UTC) the entry is not in force"
+
+
+def test_the_send_digests_command_applies_the_policy_in_force_today(app, admin, runner):
+    row = _new(f.PriorityFactory(), f.ProfileFactory(company__hq_country="CN"))
+    db.session.add(
+        routing_rules.SensitiveCountry(country="CN", effective_from=utcnow().date(), note="")
+    )  # saved without the re-routing job, as when the entry was added days ago for today
+    db.session.commit()
+    result = runner.invoke(args=["send-digests"])
+    assert result.exit_code == 0, result.output
+    assert "re-routed or flagged 1" in result.output
+    db.session.expire_all()
+    assert row.awaiting_admin
+
+
+def test_the_policy_date_is_the_utc_date(app, admin, monkeypatch):
+    far = utcnow() + timedelta(days=3000)
+    routing_rules.add_sensitive_country(db.session, admin, "RU", "", far.date())
+    monkeypatch.setattr(routing, "utcnow", lambda: far)
+    row = _new(f.PriorityFactory(), f.ProfileFactory(company__hq_country="RU"))
+    assert row.awaiting_admin
+
+
+def test_a_lifted_flag_reaches_the_office_now(app, admin, mailbox):
+    entry = routing_rules.add_sensitive_country(db.session, admin, "RU", "", utcnow().date())
+    priority = f.PriorityFactory()
+    f.StaffFactory(office=priority.office, email="now@city.example", notify_mode="immediate")
+    row = _new(priority, f.ProfileFactory(company__hq_country="RU"))
+    row.routed_at = utcnow() - timedelta(days=5)
+    db.session.commit()
+    assert not mailbox.to("now@city.example")
+    before = utcnow()
+    routing_rules.remove_sensitive_country(db.session, entry.id)
+    db.session.expire_all()
+    assert not row.flagged and row.routed_at >= before.replace(microsecond=0)
+    [message] = mailbox.to("now@city.example")
+    assert f"/suggestions/{row.id}" in message.get_payload(decode=True).decode()

@@ -92,6 +92,20 @@ def test_editing_an_office_from_an_old_version_answers_409(client, auth):
     assert office.name == "After"
 
 
+def test_editing_a_city_from_an_old_version_answers_409(client, auth):
+    _admin(auth)
+    city = f.CityFactory(name="Boston", state="MA")
+    page = client.get(f"/admin/cities/{city.id}/edit").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in page
+    form = {"name": "Boston", "state": "NH", "country": "US", "version": city.version}
+    assert client.post(f"/admin/cities/{city.id}/edit", data=form).status_code == 302
+    response = client.post(f"/admin/cities/{city.id}/edit", data={**form, "state": "VT"})
+    assert response.status_code == 409
+    assert "Someone else changed this city" in response.get_data(as_text=True)
+    db.session.refresh(city)
+    assert (city.state, city.version) == ("NH", 2)
+
+
 def test_invited_staff_set_a_password_from_the_email_and_are_logged_in(client, auth, mailbox):
     _admin(auth)
     office = f.OfficeFactory(name="Global Boston")

@@ -11,7 +11,7 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.orm import Suggestion, User, utcnow
-from matchmaker.services import audit, notifications, review
+from matchmaker.services import audit, notifications, oversight, review
 from tests import factories as f
 
 
@@ -197,7 +197,7 @@ def test_admin_adds_a_rule_and_a_sensitive_country(client, admin):
 def test_admin_sees_backlog_ages_flagged_and_clears_with_a_rationale(client, admin):
     old = f.SuggestionFactory(routed_at=utcnow() - timedelta(days=4), flagged=True)
     html = client.get("/admin/queues").get_data(as_text=True)
-    assert old.routed_office.name in html and "4 days" in html
+    assert old.routed_office.name in html and "4 days" not in html, "the admin's turn first"
     assert old.profile.company.name in client.get("/admin/review").get_data(as_text=True)
     response = client.post(
         f"/suggestions/{old.id}/clear",
@@ -205,6 +205,7 @@ def test_admin_sees_backlog_ages_flagged_and_clears_with_a_rationale(client, adm
     )
     assert response.status_code == 302
     assert db.session.get(Suggestion, old.id).flag_rationale == "Reviewed: fine."
+    assert "0 days" in client.get("/admin/queues").get_data(as_text=True), "the office's turn"
     read_only = client.get(f"/admin/queues/{old.routed_office_id}").get_data(as_text=True)
     assert f"/suggestions/{old.id}" in read_only and "Decline selected" not in read_only
 
@@ -233,3 +234,37 @@ def test_audit_log_filters_and_exports_csv_safely(client, admin):
         "a=b",
         "",
     ]
+
+
+def test_a_flagged_undecided_suggestion_shows_the_admin_the_clear_form(client, auth):
+    row = f.SuggestionFactory(flagged=True)
+    member = f.StaffFactory(office=row.routed_office, email="flagstaff@city.example")
+    f.AdminFactory(email="flagadmin@city.example")
+    auth.login("flagadmin@city.example")
+    response = client.get(f"/suggestions/{row.id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'action="/suggestions/{row.id}/clear"' in html and "Clear for the office" in html
+    assert 'name="clear-note"' in html and 'name="decline-note"' in html
+    assert "Decline as sensitive" in html
+    auth.logout()
+    auth.login(member.email)
+    staff_page = client.get(f"/suggestions/{row.id}")
+    assert staff_page.status_code == 200
+    staff_html = staff_page.get_data(as_text=True)
+    assert "an admin must decide before your office can act" in staff_html
+    assert f'action="/suggestions/{row.id}/clear"' not in staff_html
+
+
+def test_the_backlog_counts_only_what_the_office_can_see(client, admin):
+    office = f.OfficeFactory(name="Backlog Office")
+    priority = f.PriorityFactory(office=office)
+    days = lambda n: utcnow() - timedelta(days=n)  # noqa: E731
+    f.SuggestionFactory(priority=priority, routed_at=days(2))
+    f.SuggestionFactory(priority=priority, routed_at=days(3), flagged=True, flag_rationale="Fine.")
+    f.SuggestionFactory(priority=priority, routed_at=days(6), flagged=True)  # the admin's turn
+    f.SuggestionFactory(priority=priority, routed_at=days(8), flagged=True, status="in_review")
+    [entry] = [b for b in oversight.backlog_by_office(db.session) if b.office.id == office.id]
+    assert (entry.waiting, entry.in_review, entry.age_days) == (2, 0, 3)
+    html = client.get("/admin/queues").get_data(as_text=True)
+    assert "3 days" in html and "6 days" not in html

@@ -49,6 +49,7 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
     # companies: sign-up, own pages (company A's ids answer 404 to company B), import, admin
     "signup.signup": ("GET", lambda w: "/signup", GUEST_ONLY),
     "signup.sent": ("GET", lambda w: "/signup/sent", PUBLIC),
+    # GET shows a confirm button and changes nothing (its POST confirms); a bad link: to login
     "signup.confirm": ("GET", lambda w: "/signup/confirm/not-a-token", expect(*[302] * 6)),
     "signup.accept_invitation": (
         "GET",

@@ -107,12 +107,13 @@ def import_run(batch_id: int):
 @bp.route("/companies/export.csv")
 @staff_or_admin_required
 def export_csv():
-    """Download companies as CSV in the import format (admins may pick a status)."""
+    """Download companies as CSV in the import format (admins: contacts, and a status filter)."""
     statuses = (CompanyStatus.ACTIVE,)
     wanted = request.args.get("status", "")
     if current_user.is_admin and wanted in {s.value for s in CompanyStatus}:
         statuses = (CompanyStatus(wanted),)
-    return _csv(company_csv.export_companies(db.session, statuses), "companies.csv")
+    text = company_csv.export_companies(db.session, statuses, current_user.is_admin)
+    return _csv(text, "companies.csv")
 
 
 @bp.route("/admin/companies")

@@ -15,10 +15,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, logout_user
 
 from matchmaker.authz import company_profiles, company_required, one_or_404, own_company
-from matchmaker.extensions import db
+from matchmaker.extensions import db, limiter
 from matchmaker.orm import InterestProfile, ProfileStatus
 from matchmaker.services import companies, data_rights, members
 from matchmaker.services.errors import Conflict, DomainError, NotFound
@@ -126,8 +127,9 @@ def edit_profile(profile_id: int):
     if form.validate_on_submit():
         try:
             companies.update_profile(
-                db.session, profile.company_id, profile.id, _profile_from(form), _version(form)
-            )
+                db.session, profile.company_id, profile.id, _profile_from(form), _version(form),
+                actor=current_user,
+            )  # fmt: skip
         except DomainError as exc:
             status = _form_error(form, exc, "title")
         else:
@@ -136,7 +138,18 @@ def edit_profile(profile_id: int):
     return render_template("company/profile_form.html", form=form, profile=profile), status
 
 
+def _member_key() -> str:
+    """Invitations are limited per member (per address before the login check answers)."""
+    who = current_user.id if current_user.is_authenticated else get_remote_address()
+    return f"company-invite:{who}"
+
+
 @bp.route("/members", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config.get("COMPANY_INVITE_RATE_LIMIT", "20 per hour"),
+    key_func=_member_key,
+    methods=["POST"],
+)
 @company_required
 def members_page():
     """The company's members, and an invitation for a colleague."""

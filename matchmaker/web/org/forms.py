@@ -30,6 +30,7 @@ from matchmaker.web.forms import strong_password
 
 
 class CityForm(FlaskForm):
+    version = HiddenField()
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     state = StringField(
         "State or region code",

@@ -64,12 +64,15 @@ def new_city():
 @bp.route("/admin/cities/<int:city_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_city(city_id: int):
-    """Rename or re-place a city."""
+    """Rename or re-place a city; a concurrent edit by someone else answers 409."""
     city = db.get_or_404(City, city_id)
     form = CityForm(obj=city)
     if form.validate_on_submit():
         try:
-            org.update_city(db.session, city.id, _city_input(form))
+            org.update_city(db.session, city.id, _city_input(form), _int(form.version.data))
+        except Conflict as exc:
+            attach_error(form, exc)
+            return render_template("org/city_form.html", form=form, city=city), 409
         except DomainError as exc:
             attach_error(form, exc, "name")
         else:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -51,13 +53,16 @@ def office_queue():
     )
 
 
-def action_forms(row: Suggestion) -> dict:
-    """The forms the suggestion page offers, each pre-filled with the version on screen."""
-    forms = {
+def action_forms(row: Suggestion) -> SimpleNamespace:
+    """The forms the suggestion page offers, each pre-filled with the version on screen.
+
+    A namespace, not a dict: in Jinja `forms.clear` on a dict would be the dict's method.
+    """
+    forms = SimpleNamespace(**{
         a: form_for(a, current_user.is_admin)(prefix=a, formdata=None, version=row.version)
         for a in ("claim", "accept", "decline", "snooze", "reassign", "clear")
-    }
-    forms["reassign"].office_id.choices = _offices(row)
+    })  # fmt: skip
+    forms.reassign.office_id.choices = _offices(row)
     return forms
 
 

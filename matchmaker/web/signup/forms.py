@@ -38,3 +38,9 @@ class AcceptInvitationForm(FlaskForm):
         validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
     )
     submit = SubmitField("Join the company")
+
+
+class ConfirmSignupForm(FlaskForm):
+    """The button behind an emailed confirmation link: only a POST confirms (and logs in)."""
+
+    submit = SubmitField("Confirm my email")

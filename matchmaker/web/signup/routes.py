@@ -6,7 +6,6 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 
 from matchmaker import naics
-from matchmaker.database import writes_on_get
 from matchmaker.extensions import db, limiter
 from matchmaker.orm import CompanyStatus
 from matchmaker.security import start_session
@@ -14,7 +13,7 @@ from matchmaker.services import companies, members
 from matchmaker.services.errors import DomainError
 from matchmaker.tokens import InvalidToken
 from matchmaker.web.company.routes import details_from
-from matchmaker.web.signup.forms import AcceptInvitationForm, SignupForm
+from matchmaker.web.signup.forms import AcceptInvitationForm, ConfirmSignupForm, SignupForm
 
 bp = Blueprint("signup", __name__)
 PENDING_MESSAGE = (
@@ -48,11 +47,14 @@ def sent():
     return render_template("signup/sent.html", days=companies.signup_max_age() // 86400)
 
 
-@bp.route("/signup/confirm/<token>")
-@writes_on_get
+@bp.route("/signup/confirm/<token>", methods=["GET", "POST"])
 def confirm(token: str):
-    """Confirm a sign-up from the emailed link and log its member in."""
+    """Show the emailed link's confirm button (a GET changes nothing); its POST confirms."""
     try:
+        company, _ = companies.signup_for_token(db.session, token)
+        form = ConfirmSignupForm()
+        if not form.validate_on_submit():
+            return render_template("signup/confirm.html", form=form, company=company)
         user = companies.confirm_signup(db.session, token)
     except InvalidToken as exc:
         flash(str(exc), "error")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 435d90d7428f
+Revision ID: f2c3324238ce
 Revises: 
-Create Date: 2026-11-28 04:35:46.595321
+Create Date: 2026-11-28 05:24:48.157858
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '435d90d7428f'
+revision = 'f2c3324238ce'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('state', sa.String(length=2), nullable=False),
     sa.Column('country', sa.String(length=2), nullable=False),
     sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_city')),
     sa.UniqueConstraint('name', 'state', 'country', name=op.f('uq_city_name_state_country'))
     )
