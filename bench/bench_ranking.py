@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 import threading
 import time
@@ -11,8 +12,19 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import psutil
+# Some machines export OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE for other software. They override
+# OpenBLAS's own CPU detection (CORETYPE=Prescott picks the old Katmai SGEMM kernel: ~3x slower
+# than the detected Haswell one here), so the figures would measure the variables, not the code.
+# OpenBLAS reads them once at load, hence a re-exec before numpy is imported; `make bench` then
+# gives the same figures as a clean shell. Other processes keep the variables.
+_BLAS_OVERRIDES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+if any(name in os.environ for name in _BLAS_OVERRIDES):
+    _env = {k: v for k, v in os.environ.items() if k not in _BLAS_OVERRIDES}
+    os.execve(sys.executable, [sys.executable, *sys.argv], _env)  # noqa: S606 (same argv)
+
+import numpy as np  # noqa: E402
+import psutil  # noqa: E402
+from threadpoolctl import threadpool_info  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -56,6 +68,13 @@ def measure(fn: Callable[[], Any]) -> tuple[Any, float, float]:
     return result, seconds, (peak[0] - base) / 2**20
 
 
+def log_blas() -> None:
+    """Log which BLAS kernel and thread count run, so slow figures can be traced to them."""
+    for pool in threadpool_info():
+        log(f"blas: {pool.get('internal_api')} {pool.get('version')} "
+            f"kernel={pool.get('architecture')} threads={pool.get('num_threads')}")
+
+
 def fitted_model(gen: SyntheticData) -> PartnershipRanker:
     """Fit once on a sample; fitting is a periodic offline job and is excluded from timings."""
     log("fitting model on 2,000 priorities + 20,000 profiles (excluded from timings)")
@@ -94,7 +113,7 @@ def bench_incremental(model: PartnershipRanker, gen: SyntheticData, side: str, n
 
 
 def bench_naive(model: PartnershipRanker, gen: SyntheticData, n_p: int, n_c: int) -> None:
-    """Compare a Python loop of score_pair calls with one vectorised score_matrix call."""
+    """Compare a Python loop of score_pair calls (every pair, no sampling) with score_matrix."""
     priorities, profiles = gen.priorities(n_p), gen.profiles(n_c)
     log(f"naive loop over {n_p * n_c} pairs")
     start = time.perf_counter()
@@ -113,6 +132,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true", help="small sizes, under a minute")
     args = parser.parse_args()
+    log_blas()
     gen = SyntheticData(seed=42)
     model = fitted_model(gen)
     if args.small:

@@ -17,21 +17,32 @@ COMPONENT_LABELS = {
 
 @dataclass(frozen=True)
 class ScoreBreakdown:
-    """Total score and its unweighted components (all in [0, 1]) with normalised weights."""
+    """Total score, unweighted components (all in [0, 1]), normalised weights and the gate.
+
+    A gated component contributes weight * value * gate; the others weight * value.
+    """
 
     total: float
     components: dict[str, float]
     weights: dict[str, float]
+    gate: float = 1.0
+    gated: tuple[str, ...] = ()
+
+    def contribution(self, name: str) -> float:
+        """Return what one component adds to the total."""
+        scale = self.gate if name in self.gated else 1.0
+        return self.weights[name] * self.components[name] * scale
 
 
 @dataclass(frozen=True)
 class ComponentExplanation:
-    """One component: its value, normalised weight and contribution to the total."""
+    """One component: its value, normalised weight, contribution to the total and gate share."""
 
     name: str
     value: float
     weight: float
     contribution: float
+    gate: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -55,6 +66,7 @@ class Explanation:
     geography: str
     top_terms: list[tuple[str, float]]
     sentences: list[str] = field(default_factory=list)
+    gate: float = 1.0
 
 
 def _digits(code: str) -> str:
@@ -104,8 +116,8 @@ def build_explanation(priority: PriorityInput, profile: ProfileInput, breakdown:
                       terms: list[tuple[str, float]]) -> Explanation:
     """Assemble components, overlaps and sentences for one pair."""
     comps = [
-        ComponentExplanation(name, value, breakdown.weights[name],
-                             breakdown.weights[name] * value)
+        ComponentExplanation(name, value, breakdown.weights[name], breakdown.contribution(name),
+                             breakdown.gate if name in breakdown.gated else 1.0)
         for name, value in breakdown.components.items()
     ]
     sectors = sector_matches(priority.naics_sectors, profile.naics_sectors)
@@ -114,8 +126,10 @@ def build_explanation(priority: PriorityInput, profile: ProfileInput, breakdown:
     geo = geography_text(priority, profile)
     sentences = [f"Overall match score {breakdown.total:.2f} out of 1."]
     for c in sorted(comps, key=lambda c: -c.contribution):
+        # Gated parts count only as far as the pair is on topic; say so, or the sum looks wrong.
+        share = f", counted at {c.gate:.0%} for topical fit" if c.name in breakdown.gated else ""
         sentences.append(f"{COMPONENT_LABELS[c.name]}: {c.value:.2f} "
-                         f"(weight {c.weight:.2f}, adds {c.contribution:.2f}).")
+                         f"(weight {c.weight:.2f}{share}, adds {c.contribution:.2f}).")
     if sectors:
         parts = []
         for m in sectors:
@@ -132,5 +146,8 @@ def build_explanation(priority: PriorityInput, profile: ProfileInput, breakdown:
         sentences.append("The company offers none of the requested partnership types.")
     sentences.append("Geography: " + geo + ".")
     if terms:
-        sentences.append("Common themes in the texts: " + ", ".join(t for t, _ in terms) + ".")
-    return Explanation(breakdown.total, comps, sectors, types, geo, terms, sentences)
+        # "~x" names a lexicon concept; readers need the word once, not the marker.
+        shown = dict.fromkeys(t.lstrip("~") for t, _ in terms)
+        sentences.append("Common themes in the texts: " + ", ".join(shown) + ".")
+    return Explanation(breakdown.total, comps, sectors, types, geo, terms, sentences,
+                       breakdown.gate)

@@ -1,23 +1,27 @@
-"""Top-k matching at scale: blocked GEMMs, per-row partial sorts and a cached index for updates."""
+"""Top-k matching at scale: text GEMMs, bound-based pruning, exact rescoring and a cached index."""
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import nullcontext
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import scipy.sparse as sp
 from joblib import Parallel, delayed
+from scipy.linalg.blas import sgemm
 from threadpoolctl import threadpool_limits
 
 from .errors import RankingError
 from .estimator import COMPONENTS, PartnershipRanker, SideMatrix
 from .inputs import PriorityInput, ProfileInput
+from .structured import dense_sector, pair_geo, pair_sector, pair_type
 
 Side = Literal["priority", "profile"]
+_MARGIN = 1e-5  # float32 slack so rounding never prunes a true top-k pair
+_BATCH = 1 << 21  # candidate pairs rescored at once
+_DESCRIBE = 1 << 14  # kept pairs described at once
+_THREADED_ROWS = 50_000  # from here a matrix-vector product gains from both BLAS threads
 
 
 @dataclass(frozen=True)
@@ -30,57 +34,134 @@ class Match:
     components: dict[str, float]
 
 
-def pair_components(model: PartnershipRanker, pm: SideMatrix, cm: SideMatrix) -> np.ndarray:
-    """Return (n, 4) unweighted components for row-aligned priority/profile pairs."""
-    sl = model.struct_encoder_.slices_
+def text_floor(model: PartnershipRanker, thr: np.ndarray, sector_max: np.ndarray) -> np.ndarray:
+    """Return the least w_text*text a pair needs so that its best possible total reaches thr.
 
-    def dot(name: str) -> np.ndarray:
-        return np.einsum("ij,ij->i", pm.struct[:, sl[name]], cm.struct[:, sl[name]])
-
-    out = np.column_stack([
-        np.maximum(np.einsum("ij,ij->i", pm.text, cm.text), 0.0),
-        dot("sector"), dot("type"), dot("country") + dot("state"),
-    ])
-    return np.clip(out, 0.0, 1.0)
-
-
-def _top_rows(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return (values, column indices) of the k best entries per row, ties by lower column."""
-    n_rows, n = scores.shape
-    if n <= k:
-        return scores.copy(), np.broadcast_to(np.arange(n), scores.shape).copy()
-    # np.partition on values is ~8x cheaper than argpartition; a threshold then picks candidates.
-    kth = np.partition(scores, n - k, axis=1)[:, n - k]
-    # flatnonzero is far cheaper than 2-D nonzero on a mostly-False mask.
-    flat = np.flatnonzero(scores >= kth[:, None])
-    rows, cols = np.divmod(flat, n)
-    vals = scores.ravel()[flat]
-    order = np.lexsort((cols, -vals, rows))
-    rows, cols, vals = rows[order], cols[order], vals[order]
-    starts = np.searchsorted(rows, np.arange(n_rows))
-    keep = (np.arange(len(rows)) - starts[rows]) < k
-    return vals[keep].reshape(n_rows, k), cols[keep].reshape(n_rows, k).astype(np.int64)
+    With sector and type/geo at their maxima the total is u + c*gate(u), u = text part + w_s*smax,
+    a non-decreasing piecewise-linear function of u; this inverts it.
+    """
+    w = model.weights_
+    c = w["type"] + w["geo"]
+    topical = w["text"] + w["sector"]
+    if topical <= 0:
+        u = thr - c
+    else:
+        inv, a, b = 1.0 / topical, model.gate_start, max(model.gate_width, 1e-9)
+        u0, u1 = a / inv, (a + b) / inv
+        ramp = (thr + c * a / b) / (1.0 + c * inv / b)
+        u = np.where(thr <= u0, thr, np.where(thr <= u1 + c, ramp, thr - c))
+    return (u - w["sector"] * sector_max - _MARGIN).astype(np.float32)
 
 
-def _score_block(model: PartnershipRanker, pm: SideMatrix, pw: np.ndarray,
-                 profiles: Sequence[ProfileInput], start: int, chunk_size: int,
-                 k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Score one profile block against all priorities; return top-k values, ids, components."""
-    cm = model.transform_profiles(profiles)
-    n_p = len(pm)
-    vals = np.empty((n_p, min(k, len(cm))), dtype=np.float32)
-    cols = np.empty_like(vals, dtype=np.int64)
-    comps = np.empty(vals.shape + (len(COMPONENTS),), dtype=np.float32)
-    for a in range(0, n_p, chunk_size):
-        b = min(a + chunk_size, n_p)
-        total = model.total_block(pm.text[a:b], pw[a:b], cm)
-        v, c = _top_rows(total, vals.shape[1])
-        del total  # free the chunk x block matrix before the next chunk
-        vals[a:b], cols[a:b] = v, c
-        rows = np.repeat(np.arange(a, b), c.shape[1])
-        comps[a:b] = pair_components(model, pm.rows(rows), cm.rows(c.ravel())).reshape(
-            c.shape + (len(COMPONENTS),))
-    return vals, cols + start, comps
+class _RunningTopK:
+    """Best k (score, profile index) per priority so far; ties keep the lower profile index."""
+
+    def __init__(self, n_p: int, k: int) -> None:
+        self.k = k
+        self.vals = np.full((n_p, k), -np.inf, dtype=np.float32)
+        self.cols = np.full((n_p, k), np.iinfo(np.int64).max, dtype=np.int64)
+        # Components of kept pairs; NaN marks pairs merged but not yet described.
+        self.comps = np.full((n_p, k, len(COMPONENTS)), np.nan, dtype=np.float32)
+
+    def floor(self, a: int, b: int) -> np.ndarray:
+        """Return the current k-th best score of rows a:b (a lower bound of the final one)."""
+        return self.vals[a:b, -1]
+
+    def merge(self, a: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> None:
+        """Fold candidate (row offset, profile index, score) triples into rows a:..."""
+        if len(rows) == 0:
+            return
+        order = np.lexsort((cols, -vals, rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        pos = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
+        keep = pos < self.k
+        rows, cols, vals, pos = rows[keep], cols[keep], vals[keep], pos[keep]
+        uniq = np.unique(rows)
+        new_v = np.full((len(uniq), self.k), -np.inf, dtype=np.float32)
+        new_c = np.full((len(uniq), self.k), np.iinfo(np.int64).max, dtype=np.int64)
+        slot = np.searchsorted(uniq, rows)
+        new_v[slot, pos], new_c[slot, pos] = vals, cols
+        g = uniq + a
+        v = np.concatenate([self.vals[g], new_v], axis=1)
+        c = np.concatenate([self.cols[g], new_c], axis=1)
+        comps = np.concatenate([self.comps[g], np.full_like(self.comps[g], np.nan)], axis=1)
+        best = np.lexsort((c, -v), axis=1)[:, : self.k]
+        self.vals[g] = np.take_along_axis(v, best, axis=1)
+        self.cols[g] = np.take_along_axis(c, best, axis=1)
+        self.comps[g] = np.take_along_axis(comps, best[:, :, None], axis=1)
+
+    def describe(self, model: PartnershipRanker, pm: SideMatrix, cm: SideMatrix,
+                 start: int) -> None:
+        """Fill components of pairs just merged from the block at `start`, while it is at hand."""
+        rows, slots = np.nonzero(np.isnan(self.comps[:, :, 0]) & np.isfinite(self.vals))
+        # Slices bound the gathered embedding rows (pairs x dims) that pair_scores allocates.
+        for s in range(0, len(rows), _DESCRIBE):
+            r, t = rows[s:s + _DESCRIBE], slots[s:s + _DESCRIBE]
+            self.comps[r, t] = model.pair_scores(pm, cm, r, self.cols[r, t] - start)[1]
+
+
+def _candidate_totals(model: PartnershipRanker, pm: SideMatrix, cm: SideMatrix, pi: np.ndarray,
+                      cj: np.ndarray, text_part: np.ndarray) -> np.ndarray:
+    """Return exact totals for index pairs whose w_text*text part is already known."""
+    sector = pair_sector(pm.struct, cm.struct, pi, cj)
+    type_ = pair_type(pm.struct, cm.struct, pi, cj)
+    geo = pair_geo(pm.struct, cm.struct, pi, cj)
+    return model.gated_total(text_part, sector, type_, geo)[0]
+
+
+def _base_block(pt: np.ndarray, pws: np.ndarray, cm: SideMatrix, cs: np.ndarray) -> np.ndarray:
+    """Return w_text*max(cos, 0) + w_sector*sector for a chunk: two GEMMs, no pair loop."""
+    x = pt @ cm.text.T
+    np.maximum(x, 0.0, out=x)
+    # BLAS accumulates the sector product into x in place (beta=1): no second big matrix.
+    sgemm(1.0, cs.T, pws.T, beta=1.0, c=x.T, trans_a=1, overwrite_c=1)
+    return x
+
+
+def _score_block(model: PartnershipRanker, pm: SideMatrix, pt: np.ndarray, pws: np.ndarray,
+                 cm: SideMatrix, start: int, best: _RunningTopK, chunk_size: int,
+                 min_score: float) -> None:
+    """Score one profile block against all priorities, merging survivors into `best`."""
+    n_c, k = len(cm), best.k
+    cs = dense_sector(cm.struct, pws.shape[1])
+    zero = np.zeros(1, dtype=np.float32)
+    for a in range(0, len(pm), chunk_size):
+        b = min(a + chunk_size, len(pm))
+        x = _base_block(pt[a:b], pws[a:b], cm, cs)
+        thr = np.maximum(best.floor(a, b), np.float32(min_score))
+        if n_c > k and not np.isfinite(best.floor(a, b)).all():
+            # No running top-k yet (first block): total >= base, so the k-th base is a floor.
+            thr = np.maximum(thr, np.partition(x, n_c - k, axis=1)[:, n_c - k])
+        # Type and geography add at most gate(base) * (w_type + w_geo): prune on that bound.
+        flat = np.flatnonzero(x >= text_floor(model, thr, zero)[:, None])
+        for s in range(0, len(flat), _BATCH):  # slices keep the gathers' temporaries small
+            part = flat[s:s + _BATCH]
+            rows, cols = np.divmod(part, n_c)
+            type_ = pair_type(pm.struct, cm.struct, rows + a, cols)
+            geo = pair_geo(pm.struct, cm.struct, rows + a, cols)
+            totals = model.finish(x.ravel()[part], type_, geo)
+            ok = totals >= np.maximum(thr, best.floor(a, b))[rows]
+            best.merge(a, rows[ok], cols[ok] + start, totals[ok])
+    best.describe(model, pm, cm, start)
+
+
+def _encode(model: PartnershipRanker, profiles: Sequence[ProfileInput]) -> SideMatrix:
+    """Transform one block of profiles (run in a worker process for large inputs)."""
+    return model.transform_profiles(profiles)
+
+
+def _blocks(model: PartnershipRanker, profiles: Sequence[ProfileInput], block_size: int,
+            n_jobs: int) -> Iterator[tuple[int, SideMatrix]]:
+    """Yield (offset, transformed block); tokenising is pure Python, so big inputs use processes."""
+    starts = range(0, len(profiles), block_size)
+    if n_jobs == 1 or len(starts) < 2:
+        for a in starts:
+            yield a, model.transform_profiles(profiles[a:a + block_size])
+        return
+    jobs = (delayed(_encode)(model, profiles[a:a + block_size]) for a in starts)
+    # Results stream back in order while workers encode the next blocks, bounding memory.
+    out = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")(jobs)
+    yield from zip(starts, out, strict=True)
 
 
 def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
@@ -90,54 +171,27 @@ def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
     """Return the top_k profiles (score >= min_score) per priority, best first."""
     if top_k < 1 or chunk_size < 1 or block_size < 1:
         raise RankingError("top_k, chunk_size and block_size must be positive")
-    priorities, n_c = list(priorities), len(profiles)
-    if not priorities or n_c == 0:
+    priorities, profiles = list(priorities), list(profiles)
+    if not priorities or not profiles:
         return []
     pm = model.transform_priorities(priorities)
-    pw = model.weighted_struct(pm)
-    n_p = len(pm)
-    # Threads suffice: BLAS, partitions and einsum release the GIL; results stream back per
-    # block so memory stays at (chunk x block) per worker plus the running (P x k) best lists.
-    jobs = (delayed(_score_block)(model, pm, pw, profiles[a:a + block_size], a, chunk_size, top_k)
-            for a in range(0, n_c, block_size))
-    # One BLAS thread per worker: n_jobs workers x multi-threaded BLAS would oversubscribe.
-    limit = threadpool_limits(limits=1, user_api="blas") if n_jobs != 1 else nullcontext()
-    with limit:
-        blocks = Parallel(n_jobs=n_jobs, prefer="threads", return_as="generator")(jobs)
-        # Keep only the final running state; earlier ones are freed as blocks arrive.
-        best_v, best_i, best_c = deque(_merge_blocks(blocks, n_p, top_k), maxlen=1)[0]
-    return _to_matches(pm.keys, [c.key for c in profiles], best_v, best_i, best_c, min_score)
+    pt = model.scaled_text(pm)
+    pws = np.ascontiguousarray(pm.struct.sector * np.float32(model.weights_["sector"]))
+    best = _RunningTopK(len(pm), top_k)
+    for start, cm in _blocks(model, profiles, block_size, n_jobs):
+        _score_block(model, pm, pt, pws, cm, start, best, chunk_size, min_score)
+    return _to_matches(pm, profiles, best)
 
 
-def _merge_blocks(blocks: Iterable[tuple[np.ndarray, np.ndarray, np.ndarray]], n_p: int,
-                  top_k: int) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """Fold per-block top-k lists into a running top-k; yields the running state."""
-    best_v = np.full((n_p, 0), -1.0, dtype=np.float32)
-    best_i = np.zeros((n_p, 0), dtype=np.int64)
-    best_c = np.zeros((n_p, 0, len(COMPONENTS)), dtype=np.float32)
-    yield best_v, best_i, best_c
-    for vals, cols, comps in blocks:
-        v = np.concatenate([best_v, vals], axis=1)
-        i = np.concatenate([best_i, cols], axis=1)
-        c = np.concatenate([best_c, comps], axis=1)
-        # Order by score, then by profile position so ties resolve like a stable sort.
-        order = np.lexsort((i, -v), axis=1)[:, :top_k] if v.size else np.zeros((n_p, 0), int)
-        best_v = np.take_along_axis(v, order, axis=1)
-        best_i = np.take_along_axis(i, order, axis=1)
-        best_c = np.take_along_axis(c, order[:, :, None], axis=1)
-        yield best_v, best_i, best_c
-
-
-def _to_matches(p_keys: Sequence, c_keys: Sequence, vals: np.ndarray, cols: np.ndarray,
-                comps: np.ndarray, min_score: float) -> list[Match]:
-    """Convert sorted top-k arrays into Match records above min_score."""
-    out = []
-    for r, pk in enumerate(p_keys):
-        for v, j, comp in zip(vals[r], cols[r], comps[r], strict=True):
-            if v >= min_score:
-                out.append(Match(pk, c_keys[j], float(v),
-                                 dict(zip(COMPONENTS, map(float, comp), strict=True))))
-    return out
+def _to_matches(pm: SideMatrix, profiles: Sequence[ProfileInput],
+                best: _RunningTopK) -> list[Match]:
+    """Convert the final top-k into Match records."""
+    rows, slots = np.nonzero(np.isfinite(best.vals))
+    cols = best.cols[rows, slots].tolist()
+    vals = best.vals[rows, slots].tolist()
+    comps = best.comps[rows, slots].tolist()
+    return [Match(pm.keys[r], profiles[j].key, v, dict(zip(COMPONENTS, c, strict=True)))
+            for r, j, v, c in zip(rows.tolist(), cols, vals, comps, strict=True)]
 
 
 class RankingIndex:
@@ -152,10 +206,14 @@ class RankingIndex:
         m = model.transform_priorities(items) if side == "priority" else \
             model.transform_profiles(items)
         self.matrix = m
-        self.text = np.ascontiguousarray(m.text)
-        # Structured rows hold ~15 non-zeros, so a sparse matvec beats a dense one.
-        struct = model.weighted_struct(m) if side == "priority" else m.struct
-        self.struct = sp.csr_matrix(struct)
+        # Priorities carry w_text, so one matrix-vector product gives the text part directly.
+        self.text = np.ascontiguousarray(model.scaled_text(m) if side == "priority" else m.text)
+        st = m.struct
+        # Sector rows hold a handful of non-zeros: a sparse matrix-vector product is cheapest.
+        width = len(model.struct_encoder_.nodes_) + 1
+        dense = st.sector if side == "priority" else dense_sector(st, width)
+        self.sector = sp.csr_matrix(dense, dtype=np.float32)
+        self.types = np.ascontiguousarray(st.types.T) if side == "priority" else st.types
 
     def __len__(self) -> int:
         """Return the number of indexed items."""
@@ -163,18 +221,35 @@ class RankingIndex:
 
     def scores(self, one: PriorityInput | ProfileInput) -> tuple[np.ndarray, SideMatrix]:
         """Return the total score of `one` against every indexed item, and its features."""
-        model = self.model
+        if len(self) >= _THREADED_ROWS:
+            return self._scores(one)
+        # A small matrix-vector product is over before a second BLAS thread pays off: its
+        # wake-up waits on the other core (often busy on a shared 2-core machine).
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._scores(one)
+
+    def _scores(self, one: PriorityInput | ProfileInput) -> tuple[np.ndarray, SideMatrix]:
+        """Return the totals of `one` against the index, and its features."""
+        model, st = self.model, self.matrix.struct
         if self.side == "profile":
             q = model.transform_priorities([one])
-            q_struct = model.weighted_struct(q)[0]
+            qs = q.struct
+            part = self.text @ model.scaled_text(q)[0]
+            sector = self.sector @ qs.sector[0]
+            type_ = qs.types[0][self.types]
+            state_ok = (st.state >> np.uint64(qs.state[0])) & np.uint64(1)
+            geo = qs.country[0][st.country] & state_ok.astype(bool)
         else:
             q = model.transform_profiles([one])
-            q_struct = q.struct[0]
-        total = self.text @ q.text[0]
-        np.maximum(total, 0.0, out=total)
-        total *= np.float32(model.weights_["text"])
-        total += self.struct @ q_struct
-        np.clip(total, 0.0, 1.0, out=total)
+            qs = q.struct
+            part = self.text @ q.text[0]
+            sector = self.sector @ dense_sector(qs, self.sector.shape[1])[0]
+            type_ = self.types[qs.types[0]]
+            state_ok = (qs.state[0] >> st.state.astype(np.uint64)) & np.uint64(1)
+            geo = st.country[:, qs.country[0]] & state_ok.astype(bool)
+        np.maximum(part, 0.0, out=part)
+        total, _ = model.gated_total(part, sector.astype(np.float32, copy=False), type_,
+                                     geo.astype(np.float32))
         return total, q
 
 
@@ -193,23 +268,17 @@ def score_one_against_many(model: PartnershipRanker, one: PriorityInput | Profil
     total, q = index.scores(one)
     k = min(top_k, len(total))
     cand = np.argpartition(total, len(total) - k)[len(total) - k:]
-    cand = cand[total[cand] >= min_score]
-    cand = cand[np.lexsort((cand, -total[cand]))]
-    return _incremental_matches(model, index, q, side, cand, total)
-
-
-def _incremental_matches(model: PartnershipRanker, index: RankingIndex, q: SideMatrix,
-                         side: Side, cand: np.ndarray, total: np.ndarray) -> list[Match]:
-    """Build Match records with components for the selected candidates."""
+    kth = total[cand].min()
+    # Pairs tied with the k-th score compete by position, as in the full re-rank.
+    cand = np.flatnonzero(total >= max(kth, min_score))
+    cand = cand[np.lexsort((cand, -total[cand]))][:k]
     if len(cand) == 0:
         return []
-    other = index.matrix.rows(cand)
-    same = q.rows(np.zeros(len(cand), dtype=int))
     if side == "priority":
-        comps = pair_components(model, same, other)
-        pairs = [(q.keys[0], k) for k in other.keys]
+        _, comps, _ = model.pair_scores(q, index.matrix, np.zeros(len(cand), np.intp), cand)
+        pairs = [(q.keys[0], index.matrix.keys[j]) for j in cand]
     else:
-        comps = pair_components(model, other, same)
-        pairs = [(k, q.keys[0]) for k in other.keys]
+        _, comps, _ = model.pair_scores(index.matrix, q, cand, np.zeros(len(cand), np.intp))
+        pairs = [(index.matrix.keys[j], q.keys[0]) for j in cand]
     return [Match(pk, ck, float(total[j]), dict(zip(COMPONENTS, map(float, c), strict=True)))
             for (pk, ck), j, c in zip(pairs, cand, comps, strict=True)]

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .features import PARTNERSHIP_TYPES, US_STATES
 from .inputs import PriorityInput, ProfileInput
 from .naics import INDUSTRY_TITLES
+from .structured import PARTNERSHIP_TYPES, US_STATES
 from .vocabulary import SYNONYM_GROUPS
 
 COUNTRIES = tuple([

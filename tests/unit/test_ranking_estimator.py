@@ -8,6 +8,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from matchmaker.ranking import COMPONENTS, PartnershipRanker, PriorityInput, ProfileInput
+from matchmaker.ranking.estimator import GATED
 from matchmaker.ranking.inputs import from_dev_company, from_dev_priority
 from matchmaker.ranking.synthetic import SyntheticData
 
@@ -64,8 +65,12 @@ def test_scores_in_range_and_decompose(model: PartnershipRanker, data) -> None:
     assert total.shape == (len(data[0]), len(data[1]))
     assert set(comps) == set(COMPONENTS)
     assert total.min() >= 0.0 and total.max() <= 1.0
-    blend = sum(model.weights_[k] * comps[k] for k in COMPONENTS)
+    w = model.weights_
+    topical = w["text"] * comps["text"] + w["sector"] * comps["sector"]
+    gate = model.gate(topical.astype(np.float32))
+    blend = topical + gate * (w["type"] * comps["type"] + w["geo"] * comps["geo"])
     np.testing.assert_allclose(total, blend, atol=1e-5)
+    assert gate.min() >= 0.0 and gate.max() <= 1.0 and gate.max() > 0.0
     for v in comps.values():
         assert v.min() >= 0.0 and v.max() <= 1.0
     assert sum(model.weights_.values()) == pytest.approx(1.0)
@@ -75,8 +80,9 @@ def test_score_pair_matches_matrix(model: PartnershipRanker, data) -> None:
     total, comps = model.score_matrix(*data)
     b = model.score_pair(data[0][3], data[1][5])
     assert b.total == pytest.approx(float(total[3, 5]), abs=1e-6)
-    assert b.total == pytest.approx(sum(model.weights_[k] * b.components[k]
-                                        for k in COMPONENTS), abs=1e-5)
+    assert b.total == pytest.approx(sum(b.contribution(k) for k in COMPONENTS), abs=1e-5)
+    for k in GATED:
+        assert b.contribution(k) == pytest.approx(model.weights_[k] * b.components[k] * b.gate)
 
 
 def sector(model, a, b) -> float:
@@ -100,11 +106,13 @@ def geo(model, **kw) -> float:
 
 
 def test_geography_rules(model: PartnershipRanker) -> None:
+    # Geography fits only when both hold: the HQ country is welcome and the state is of interest.
     assert geo(model, countries=(), hq="JP", regions=("any",)) == pytest.approx(1.0)
     assert geo(model, countries=("JP", "DE"), hq="JP", regions=("MA",)) == pytest.approx(1.0)
-    assert geo(model, countries=("DE",), hq="JP", regions=("any",)) == pytest.approx(0.5)
-    assert geo(model, countries=(), hq="US", regions=("TX", "CA")) == pytest.approx(0.5)
-    assert geo(model, countries=("DE",), hq="US", regions=("TX",)) == pytest.approx(0.0)
+    assert geo(model, countries=("DE",), hq="JP", regions=("any",)) == 0.0
+    assert geo(model, countries=(), hq="US", regions=("TX", "CA")) == 0.0
+    assert geo(model, countries=("DE",), hq="US", regions=("TX",)) == 0.0
+    assert geo(model, countries=("XX",), hq="ZZ", regions=("ma",)) == 0.0  # unseen codes
 
 
 def test_type_overlap(model: PartnershipRanker) -> None:
@@ -113,6 +121,20 @@ def test_type_overlap(model: PartnershipRanker) -> None:
     none = model.score_pair(prio(types=("pilot_project",)), prof(types=("philanthropy",)))
     assert both.components["type"] == pytest.approx(1.0)
     assert none.components["type"] == 0.0
+    ask = ("pilot_project", "investment")
+    first = model.score_pair(prio(types=ask), prof(types=("pilot_project",)))
+    second = model.score_pair(prio(types=ask), prof(types=("investment",)))
+    assert first.components["type"] > 0.5 > second.components["type"] > 0.0
+
+
+def test_gate_keeps_off_topic_pairs_down(model: PartnershipRanker) -> None:
+    on = model.score_pair(prio(), prof())
+    off = model.score_pair(prio(), prof(sectors=("7225",), name="Quill", interests="",
+                                        desc="Restaurants and cafes by the sea."))
+    assert on.components["type"] == off.components["type"] == pytest.approx(1.0)
+    assert on.gate > 0.5 and off.gate == 0.0
+    assert off.contribution("type") == 0.0 and off.contribution("geo") == 0.0
+    assert on.total > off.total + model.weights_["type"]
 
 
 def test_explanation_content(model: PartnershipRanker) -> None:
@@ -124,6 +146,7 @@ def test_explanation_content(model: PartnershipRanker) -> None:
     assert ex.total == pytest.approx(model.score_pair(p, c).total)
     assert [x.name for x in ex.components] == list(COMPONENTS)
     assert sum(x.contribution for x in ex.components) == pytest.approx(ex.total, abs=1e-5)
+    assert {x.name: x.gate for x in ex.components}["type"] == pytest.approx(ex.gate)
     codes = {(m.priority_code, m.exact) for m in ex.shared_sectors}
     assert ("3254", True) in codes and ("6115", False) in codes
     assert ex.shared_types == ["workforce_training"]

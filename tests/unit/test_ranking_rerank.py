@@ -30,6 +30,20 @@ def brute_force(model, priorities, profiles, top_k, min_score):
     return out, total
 
 
+def test_pruning_bound_is_an_upper_bound(model, data) -> None:
+    from matchmaker.ranking.rerank import text_floor
+
+    total, comps = model.score_matrix(*data)
+    text_part = model.weights_["text"] * comps["text"]
+    base = text_part + model.weights_["sector"] * comps["sector"]
+    # A pair at exactly a threshold's floor can reach it; anything lower cannot.
+    for thr in (0.1, 0.3, 0.5, 0.7):
+        floor = text_floor(model, np.full(1, thr, np.float32), np.zeros(1, np.float32))[0]
+        assert (total[base < floor] < thr).all()
+        floor_t = text_floor(model, np.full(1, thr, np.float32), np.ones(1, np.float32))[0]
+        assert (total[text_part < floor_t] < thr).all()
+
+
 @pytest.mark.parametrize(("chunk_size", "block_size", "n_jobs"), [(7, 50, 2), (2000, 10_000, 1)])
 def test_top_k_equals_brute_force(model, data, chunk_size, block_size, n_jobs) -> None:
     expected, total = brute_force(model, *data, top_k=5, min_score=0.0)
@@ -37,10 +51,13 @@ def test_top_k_equals_brute_force(model, data, chunk_size, block_size, n_jobs) -
                         block_size=block_size, n_jobs=n_jobs)
     assert [(m.priority_key, m.profile_key) for m in got] == expected
     keys = {c.key: j for j, c in enumerate(data[1])}
-    for m in got[:20]:
-        i = m.priority_key - data[0][0].key
-        assert m.score == pytest.approx(float(total[i, keys[m.profile_key]]), abs=1e-6)
-        assert set(m.components) == {"text", "sector", "type", "geo"}
+    _, comps = model.score_matrix(*data)
+    for m in got:
+        i, j = m.priority_key - data[0][0].key, keys[m.profile_key]
+        assert m.score == pytest.approx(float(total[i, j]), abs=1e-6)
+        assert list(m.components) == ["text", "sector", "type", "geo"]
+        for name, value in m.components.items():
+            assert value == pytest.approx(float(comps[name][i, j]), abs=1e-6)
 
 
 def test_min_score_filter(model, data) -> None:
