@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wtforms import SelectMultipleField, ValidationError
+from wtforms import PasswordField, SelectMultipleField, ValidationError
+from wtforms.validators import DataRequired, EqualTo
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from matchmaker import passwords
@@ -14,6 +15,22 @@ def strong_password(_form, field) -> None:
         passwords.check_policy(field.data or "")
     except passwords.WeakPassword as exc:
         raise ValidationError(str(exc)) from exc
+
+
+PASSWORD_HELP = "12 to 128 characters; common passwords are refused."  # noqa: S105 - help text
+
+
+def new_password_fields(
+    label: str = "Password", repeat: str = "Repeat the password"
+) -> tuple[PasswordField, PasswordField]:
+    """A password field under the policy and its confirmation: `password, confirm = ...`."""
+    password = PasswordField(
+        label, validators=[DataRequired(), strong_password], description=PASSWORD_HELP
+    )
+    confirm = PasswordField(
+        repeat, validators=[DataRequired(), EqualTo("password", message="The passwords differ.")]
+    )
+    return password, confirm
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -5,7 +5,7 @@ from wtforms import EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from matchmaker.passwords import MAX_LENGTH
-from matchmaker.web.forms import strong_password
+from matchmaker.web.forms import PASSWORD_HELP, new_password_fields, strong_password
 
 
 class LoginForm(FlaskForm):
@@ -19,7 +19,7 @@ class ChangePasswordForm(FlaskForm):
     new_password = PasswordField(
         "New password",
         validators=[DataRequired(), strong_password],
-        description="12 to 128 characters; common passwords are refused.",
+        description=PASSWORD_HELP,
     )
     confirm = PasswordField(
         "Repeat the new password",
@@ -34,13 +34,5 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        validators=[DataRequired(), strong_password],
-        description="12 to 128 characters; common passwords are refused.",
-    )
-    confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
-    )
+    password, confirm = new_password_fields("New password", "Repeat the new password")
     submit = SubmitField("Set password")

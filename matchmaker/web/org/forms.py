@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -15,7 +14,6 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
-    EqualTo,
     InputRequired,
     Length,
     Optional,
@@ -26,7 +24,7 @@ from matchmaker import vocab
 from matchmaker.orm import OfficeKind
 from matchmaker.web.company.forms import NaicsPickerField  # the companies' searchable picker
 from matchmaker.web.fields import choices, country_code, naics_codes
-from matchmaker.web.forms import strong_password
+from matchmaker.web.forms import new_password_fields
 
 
 class CityForm(FlaskForm):
@@ -84,13 +82,5 @@ class InviteStaffForm(FlaskForm):
 
 
 class AcceptInvitationForm(FlaskForm):
-    password = PasswordField(
-        "Choose a password",
-        validators=[DataRequired(), strong_password],
-        description="12 to 128 characters; common passwords are refused.",
-    )
-    confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
-    )
+    password, confirm = new_password_fields("Choose a password")
     submit = SubmitField("Set password and log in")

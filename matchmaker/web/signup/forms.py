@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import EmailField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length
 
 from matchmaker.web.company.forms import CompanyFieldsForm
-from matchmaker.web.forms import strong_password
-
-PASSWORD_HELP = "12 to 128 characters; common passwords are refused."  # noqa: S105 - help text
+from matchmaker.web.forms import new_password_fields
 
 
 class SignupForm(CompanyFieldsForm):
@@ -18,25 +16,13 @@ class SignupForm(CompanyFieldsForm):
         validators=[DataRequired(), Email(), Length(max=254)],
         description="We send a confirmation link here; it is also your login.",
     )
-    password = PasswordField(
-        "Password", validators=[DataRequired(), strong_password], description=PASSWORD_HELP
-    )
-    confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
-    )
+    password, confirm = new_password_fields()
     submit = SubmitField("Sign up")
 
 
 class AcceptInvitationForm(FlaskForm):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
-    password = PasswordField(
-        "Password", validators=[DataRequired(), strong_password], description=PASSWORD_HELP
-    )
-    confirm = PasswordField(
-        "Repeat the password",
-        validators=[DataRequired(), EqualTo("password", message="The passwords differ.")],
-    )
+    password, confirm = new_password_fields()
     submit = SubmitField("Join the company")
 
 
