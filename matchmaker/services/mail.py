@@ -11,11 +11,11 @@ from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from matchmaker.jobs import enqueue, job
-from matchmaker.orm import EmailStatus, OutboxEmail, utcnow
+from matchmaker.orm import EmailStatus, FailedJob, OutboxEmail, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +153,23 @@ def _schedule_retry(session: Session) -> None:
         from matchmaker.jobs import queue, run_job
 
         queue().enqueue_at(nxt, run_job, deliver_outbox.job_name, [])
+
+
+def outbox_query(status: str = "", search: str = "") -> Select:
+    """The outbox, newest first, filtered by status and by recipient or subject."""
+    query = select(OutboxEmail).order_by(OutboxEmail.id.desc())
+    if status in {s.value for s in EmailStatus}:
+        query = query.where(OutboxEmail.status == status)
+    if search:
+        query = query.where(
+            OutboxEmail.to.contains(search.lower()) | OutboxEmail.subject.contains(search)
+        )
+    return query
+
+
+def failed_jobs_query() -> Select:
+    """Jobs that failed every retry, newest first."""
+    return select(FailedJob).order_by(FailedJob.id.desc())
 
 
 def requeue_failed(session: Session, email_id: int) -> None:

@@ -104,3 +104,15 @@ def test_worker_command_refuses_to_start_without_redis(runner):
     result = runner.invoke(args=["worker", "--burst"])
     assert result.exit_code == 1
     assert "MATCHMAKER_REDIS_URL is not set" in result.output
+
+
+def test_admins_see_failed_jobs_and_an_empty_state(app, client, auth):
+    from tests import factories as f
+
+    f.AdminFactory(email="admin@example.org")
+    auth.login("admin@example.org")
+    assert "No failed jobs." in client.get("/admin/jobs").get_data(as_text=True)
+    jobs.enqueue(always_fails, "<x>")
+    page = client.get("/admin/jobs").get_data(as_text=True)
+    assert always_fails.job_name in page
+    assert "RuntimeError: cannot do &lt;x&gt;" in page

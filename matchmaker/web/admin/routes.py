@@ -3,27 +3,25 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
-from matchmaker.orm import EmailStatus, FailedJob, OutboxEmail
+from matchmaker.orm import EmailStatus, OutboxEmail
 from matchmaker.services import mail
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _page(query):
+    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
 
 
 @bp.route("/outbox")
 @admin_required
 def outbox():
     """Every email the service sent or will send, newest first, filterable by status."""
-    status = request.args.get("status", "")
-    query = select(OutboxEmail).order_by(OutboxEmail.id.desc())
-    if status in {s.value for s in EmailStatus}:
-        query = query.where(OutboxEmail.status == status)
-    if q := request.args.get("q", "").strip():
-        query = query.where(OutboxEmail.to.contains(q.lower()) | OutboxEmail.subject.contains(q))
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    status, q = request.args.get("status", ""), request.args.get("q", "").strip()
+    page = _page(mail.outbox_query(status, q))
     return render_template("admin/outbox.html", page=page, status=status, q=q, statuses=EmailStatus)
 
 
@@ -51,6 +49,4 @@ def retry_email(email_id: int):
 @admin_required
 def failed_jobs():
     """Background jobs that failed every retry."""
-    query = select(FailedJob).order_by(FailedJob.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    return render_template("admin/failed_jobs.html", page=page)
+    return render_template("admin/failed_jobs.html", page=_page(mail.failed_jobs_query()))
