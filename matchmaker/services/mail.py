@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from matchmaker.jobs import enqueue, job
 from matchmaker.orm import EmailStatus, FailedJob, OutboxEmail, utcnow
+from matchmaker.services.errors import InvalidTransition, NotFound
 
 log = logging.getLogger(__name__)
 
@@ -175,8 +176,12 @@ def failed_jobs_query() -> Select:
 def requeue_failed(session: Session, email_id: int) -> None:
     """Give a failed email another round of tries (admin action)."""
     email = session.get(OutboxEmail, email_id)
-    if email is None or email.status != EmailStatus.FAILED:
-        return
+    if email is None:
+        raise NotFound("No such email.")
+    if email.status != EmailStatus.FAILED:
+        raise InvalidTransition(
+            f"This email is {email.status.value}: only failed emails are retried."
+        )
     email.status = EmailStatus.PENDING
     email.attempts = 0
     email.next_attempt_at = utcnow()

@@ -143,3 +143,15 @@ def test_each_email_is_committed_as_soon_as_it_is_sent(app, mailbox, monkeypatch
     db.session.rollback()
     statuses = dict(db.session.execute(select(OutboxEmail.to, OutboxEmail.status)).all())
     assert statuses == {"one@example.org": "sent", "two@example.org": "pending"}
+
+
+def test_retrying_an_email_that_did_not_fail_says_so(app, client, auth):
+    from tests import factories as f
+
+    f.AdminFactory(email="admin@example.org")
+    email = _queue()
+    mail.deliver_outbox()
+    auth.login("admin@example.org")
+    page = client.post(f"/admin/outbox/{email.id}/retry", follow_redirects=True)
+    assert "This email is sent: only failed emails are retried." in page.get_data(as_text=True)
+    assert "queued again" not in page.get_data(as_text=True)

@@ -8,6 +8,7 @@ from matchmaker.authz import admin_required
 from matchmaker.extensions import db
 from matchmaker.orm import EmailStatus, OutboxEmail
 from matchmaker.services import mail
+from matchmaker.services.errors import DomainError
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -40,8 +41,12 @@ def outbox_email(email_id: int):
 def retry_email(email_id: int):
     """Queue a failed email for another round of tries."""
     db.get_or_404(OutboxEmail, email_id)
-    mail.requeue_failed(db.session, email_id)
-    flash("The email was queued again.", "success")
+    try:
+        mail.requeue_failed(db.session, email_id)
+    except DomainError as exc:
+        flash(str(exc), "error")
+    else:
+        flash("The email was queued again.", "success")
     return redirect(url_for("admin.outbox_email", email_id=email_id))
 
 
