@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import os
 import sys
@@ -42,8 +43,21 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
+def _children_uss(proc: psutil.Process) -> int:
+    """Return the memory private to the child processes (forked encoders), in bytes."""
+    total = 0
+    for child in proc.children(recursive=True):
+        with contextlib.suppress(psutil.Error):  # it exited between listing and reading
+            total += child.memory_full_info().uss
+    return total
+
+
 def measure(fn: Callable[[], Any]) -> tuple[Any, float, float]:
-    """Run fn; return (result, seconds, peak RSS in MB above the level before the run)."""
+    """Run fn; return (result, seconds, peak MB above the level before the run).
+
+    The peak counts this process's resident memory plus what its child processes hold
+    privately (the ranking forks encoding workers; their shared pages are counted once).
+    """
     proc = psutil.Process()
     gc.collect()
     base = proc.memory_info().rss
@@ -52,7 +66,7 @@ def measure(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 
     def sample() -> None:
         while not done.is_set():
-            peak[0] = max(peak[0], proc.memory_info().rss)
+            peak[0] = max(peak[0], proc.memory_info().rss + _children_uss(proc))
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)

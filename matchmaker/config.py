@@ -55,7 +55,7 @@ def defaults(instance_path: str) -> dict:
         "MODEL_NAME": None,
         "RANK_TOP_K": 20,
         "RANK_MIN_SCORE": 0.2,
-        "RANK_CHUNK_SIZE": 2000,
+        "RANK_CHUNK_SIZE": 500,
         "PAGE_SIZE": 25,
     }
 

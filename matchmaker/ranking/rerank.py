@@ -2,36 +2,45 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
-from typing import Literal
+from functools import partial
+from typing import Literal, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-from joblib import Parallel, delayed
-from scipy.linalg.blas import sgemm
 from threadpoolctl import threadpool_limits
 
 from .errors import RankingError
 from .estimator import COMPONENTS, PartnershipRanker, SideMatrix
 from .inputs import PriorityInput, ProfileInput
-from .structured import dense_sector, pair_geo, pair_sector, pair_type
+from .parallel import BlockEncoder, ahead
+from .structured import dense_sector, pair_geo, pair_type
 
 Side = Literal["priority", "profile"]
 _MARGIN = 1e-5  # float32 slack so rounding never prunes a true top-k pair
 _BATCH = 1 << 21  # candidate pairs rescored at once
-_DESCRIBE = 1 << 14  # kept pairs described at once
+_ROWS = 256  # rows of a chunk gathered or partitioned at once
 _THREADED_ROWS = 50_000  # from here a matrix-vector product gains from both BLAS threads
 
 
-@dataclass(frozen=True)
-class Match:
-    """One recommended priority x profile pair."""
+class Match(NamedTuple):
+    """One recommended priority x profile pair; `parts` are the components in COMPONENTS order.
+
+    A named tuple because a full re-rank builds hundreds of thousands of them.
+    """
 
     priority_key: object
     profile_key: object
     score: float
-    components: dict[str, float]
+    parts: tuple[float, ...]
+
+    @property
+    def components(self) -> dict[str, float]:
+        """Return the unweighted components by name."""
+        return dict(zip(COMPONENTS, self.parts, strict=True))
 
 
 def text_floor(model: PartnershipRanker, thr: np.ndarray, sector_max: np.ndarray) -> np.ndarray:
@@ -60,113 +69,183 @@ class _RunningTopK:
         self.k = k
         self.vals = np.full((n_p, k), -np.inf, dtype=np.float32)
         self.cols = np.full((n_p, k), np.iinfo(np.int64).max, dtype=np.int64)
-        # Components of kept pairs; NaN marks pairs merged but not yet described.
-        self.comps = np.full((n_p, k, len(COMPONENTS)), np.nan, dtype=np.float32)
+        self.comps = np.zeros((n_p, k, len(COMPONENTS)), dtype=np.float32)
 
     def floor(self, a: int, b: int) -> np.ndarray:
         """Return the current k-th best score of rows a:b (a lower bound of the final one)."""
         return self.vals[a:b, -1]
 
-    def merge(self, a: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray) -> None:
-        """Fold candidate (row offset, profile index, score) triples into rows a:..."""
+    def merge(self, a: int, rows: np.ndarray, cols: np.ndarray, vals: np.ndarray,
+              describe: Callable[[np.ndarray], np.ndarray]) -> None:
+        """Fold candidates (row offset, profile index, score) into rows a:...
+
+        describe(indices) returns the components of the candidates at those indices; it is
+        asked only for the at most k best candidates per row.
+        """
         if len(rows) == 0:
             return
         order = np.lexsort((cols, -vals, rows))
-        rows, cols, vals = rows[order], cols[order], vals[order]
-        pos = np.arange(len(rows)) - np.searchsorted(rows, rows, side="left")
-        keep = pos < self.k
-        rows, cols, vals, pos = rows[keep], cols[keep], vals[keep], pos[keep]
+        pos = np.arange(len(rows)) - np.searchsorted(rows[order], rows[order], side="left")
+        order, pos = order[pos < self.k], pos[pos < self.k]
+        rows, cols, vals, comps = rows[order], cols[order], vals[order], describe(order)
         uniq = np.unique(rows)
         new_v = np.full((len(uniq), self.k), -np.inf, dtype=np.float32)
         new_c = np.full((len(uniq), self.k), np.iinfo(np.int64).max, dtype=np.int64)
+        new_p = np.zeros((len(uniq), self.k, comps.shape[1]), dtype=np.float32)
         slot = np.searchsorted(uniq, rows)
-        new_v[slot, pos], new_c[slot, pos] = vals, cols
+        new_v[slot, pos], new_c[slot, pos], new_p[slot, pos] = vals, cols, comps
         g = uniq + a
         v = np.concatenate([self.vals[g], new_v], axis=1)
         c = np.concatenate([self.cols[g], new_c], axis=1)
-        comps = np.concatenate([self.comps[g], np.full_like(self.comps[g], np.nan)], axis=1)
+        p = np.concatenate([self.comps[g], new_p], axis=1)
         best = np.lexsort((c, -v), axis=1)[:, : self.k]
         self.vals[g] = np.take_along_axis(v, best, axis=1)
         self.cols[g] = np.take_along_axis(c, best, axis=1)
-        self.comps[g] = np.take_along_axis(comps, best[:, :, None], axis=1)
-
-    def describe(self, model: PartnershipRanker, pm: SideMatrix, cm: SideMatrix,
-                 start: int) -> None:
-        """Fill components of pairs just merged from the block at `start`, while it is at hand."""
-        rows, slots = np.nonzero(np.isnan(self.comps[:, :, 0]) & np.isfinite(self.vals))
-        # Slices bound the gathered embedding rows (pairs x dims) that pair_scores allocates.
-        for s in range(0, len(rows), _DESCRIBE):
-            r, t = rows[s:s + _DESCRIBE], slots[s:s + _DESCRIBE]
-            self.comps[r, t] = model.pair_scores(pm, cm, r, self.cols[r, t] - start)[1]
+        self.comps[g] = np.take_along_axis(p, best[:, :, None], axis=1)
 
 
-def _candidate_totals(model: PartnershipRanker, pm: SideMatrix, cm: SideMatrix, pi: np.ndarray,
-                      cj: np.ndarray, text_part: np.ndarray) -> np.ndarray:
-    """Return exact totals for index pairs whose w_text*text part is already known."""
-    sector = pair_sector(pm.struct, cm.struct, pi, cj)
-    type_ = pair_type(pm.struct, cm.struct, pi, cj)
-    geo = pair_geo(pm.struct, cm.struct, pi, cj)
-    return model.gated_total(text_part, sector, type_, geo)[0]
+@dataclass(frozen=True)
+class _Block:
+    """One transformed profile block at offset `start`, its sectors reduced to distinct rows.
+
+    Profiles share sector sets (a profile has a few NAICS codes), so sector fit is computed per
+    distinct set: `sig` holds the dense rows of the sets, `inv` maps each profile to its set.
+    """
+
+    start: int
+    cm: SideMatrix
+    sig: np.ndarray
+    inv: np.ndarray
+
+    @classmethod
+    def of(cls, start: int, cm: SideMatrix, width: int) -> _Block:
+        """Build a block from transformed profiles."""
+        keys = np.concatenate([cm.struct.sector, cm.struct.sector_coef.view(np.int32)], axis=1)
+        _, first, inv = np.unique(keys, axis=0, return_index=True, return_inverse=True)
+        sig = dense_sector(cm.struct.rows(first), width)
+        return cls(start, cm, np.ascontiguousarray(sig.T), inv.ravel().astype(np.intp))
 
 
-def _base_block(pt: np.ndarray, pws: np.ndarray, cm: SideMatrix, cs: np.ndarray) -> np.ndarray:
-    """Return w_text*max(cos, 0) + w_sector*sector for a chunk: two GEMMs, no pair loop."""
-    x = pt @ cm.text.T
-    np.maximum(x, 0.0, out=x)
-    # BLAS accumulates the sector product into x in place (beta=1): no second big matrix.
-    sgemm(1.0, cs.T, pws.T, beta=1.0, c=x.T, trans_a=1, overwrite_c=1)
-    return x
+@dataclass(frozen=True)
+class _Chunk:
+    """Priorities a:b against one profile block, with their score floors when queued.
+
+    The floors may be stale by the time the chunk is pruned: they only ever rise, so an older
+    floor keeps more candidates, never fewer.
+    """
+
+    block: _Block
+    a: int
+    b: int
+    thr: np.ndarray
+    first: bool  # no running top-k for these rows yet
 
 
-def _score_block(model: PartnershipRanker, pm: SideMatrix, pt: np.ndarray, pws: np.ndarray,
-                 cm: SideMatrix, start: int, best: _RunningTopK, chunk_size: int,
-                 min_score: float) -> None:
-    """Score one profile block against all priorities, merging survivors into `best`."""
-    n_c, k = len(cm), best.k
-    cs = dense_sector(cm.struct, pws.shape[1])
-    zero = np.zeros(1, dtype=np.float32)
-    for a in range(0, len(pm), chunk_size):
-        b = min(a + chunk_size, len(pm))
-        x = _base_block(pt[a:b], pws[a:b], cm, cs)
-        thr = np.maximum(best.floor(a, b), np.float32(min_score))
-        if n_c > k and not np.isfinite(best.floor(a, b)).all():
-            # No running top-k yet (first block): total >= base, so the k-th base is a floor.
-            thr = np.maximum(thr, np.partition(x, n_c - k, axis=1)[:, n_c - k])
-        # Type and geography add at most gate(base) * (w_type + w_geo): prune on that bound.
-        flat = np.flatnonzero(x >= text_floor(model, thr, zero)[:, None])
-        for s in range(0, len(flat), _BATCH):  # slices keep the gathers' temporaries small
-            part = flat[s:s + _BATCH]
-            rows, cols = np.divmod(part, n_c)
-            type_ = pair_type(pm.struct, cm.struct, rows + a, cols)
-            geo = pair_geo(pm.struct, cm.struct, rows + a, cols)
-            totals = model.finish(x.ravel()[part], type_, geo)
-            ok = totals >= np.maximum(thr, best.floor(a, b))[rows]
-            best.merge(a, rows[ok], cols[ok] + start, totals[ok])
-    best.describe(model, pm, cm, start)
+@dataclass(frozen=True)
+class _Candidates:
+    """Pairs of a chunk that may still reach the top-k, with what the pruning already knows."""
+
+    flat: np.ndarray  # row * n_profiles + column within the chunk
+    part: np.ndarray  # the exact topical base when `exact`, else w_text * max(cos, 0)
+    exact: bool
+    sector: np.ndarray  # sector fit of each chunk row x distinct sector set of the block
+    thr: np.ndarray  # the chunk's floors, raised by the first block's k-th bases
 
 
-def _encode(model: PartnershipRanker, profiles: Sequence[ProfileInput]) -> SideMatrix:
-    """Transform one block of profiles (run in a worker process for large inputs)."""
-    return model.transform_profiles(profiles)
+class _ProductStage:
+    """The products of a chunk (text GEMM, sector per distinct set) and the pairs that may rank.
+
+    Runs in worker threads (BLAS and numpy's passes release the GIL), each reusing one output
+    buffer, so the products of 10^9 pairs never fault in fresh pages. Rows without a running
+    top-k (the first block) get exact bases, whose k-th best per row sets their floors; later
+    chunks bound the sector part by the row's best sector in the block, which leaves the
+    exact sector fit to the few candidates.
+    """
+
+    def __init__(self, model: PartnershipRanker, pm: SideMatrix, k: int) -> None:
+        self.model, self.k = model, k
+        self.pt = model.scaled_text(pm)
+        self.ps = pm.struct.sector
+        self.w_sector = np.float32(model.weights_["sector"])
+        self.local = threading.local()  # one output buffer per worker thread
+        self.zero = np.zeros(1, dtype=np.float32)
+
+    def __call__(self, c: _Chunk) -> _Candidates:
+        """Return the candidates of one chunk."""
+        blk, n_c = c.block, len(c.block.cm)
+        buf = getattr(self.local, "buf", None)
+        if buf is None or buf.shape != (c.b - c.a, n_c):
+            buf = self.local.buf = np.empty((c.b - c.a, n_c), dtype=np.float32)
+        t = np.matmul(self.pt[c.a:c.b], blk.cm.text.T, out=buf)
+        sector = self.ps[c.a:c.b] @ blk.sig
+        thr = c.thr
+        if c.first:
+            np.maximum(t, 0.0, out=t)
+            weighted = sector * self.w_sector
+            thr = thr.copy()
+            for r in range(0, len(t), _ROWS):  # row slices bound the temporaries
+                rows = slice(r, r + _ROWS)
+                t[rows] += weighted[rows][:, blk.inv]
+                if n_c > self.k:  # total >= base, so the k-th best base is a floor
+                    kth = np.partition(t[rows], n_c - self.k, axis=1)[:, n_c - self.k]
+                    np.maximum(thr[rows], kth, out=thr[rows])
+            floor = text_floor(self.model, thr, self.zero)
+        else:
+            floor = text_floor(self.model, thr, sector.max(axis=1))
+            # max(t, 0) >= f holds for every pair once f <= 0; only candidates get the clamp.
+            floor[floor <= 0] = -np.inf
+        flat = np.flatnonzero(t >= floor[:, None])
+        part = t.ravel()[flat]
+        if not c.first:
+            np.maximum(part, 0.0, out=part)
+        return _Candidates(flat, part, c.first, sector, thr)
 
 
-def _blocks(model: PartnershipRanker, profiles: Sequence[ProfileInput], block_size: int,
-            n_jobs: int) -> Iterator[tuple[int, SideMatrix]]:
-    """Yield (offset, transformed block); tokenising is pure Python, so big inputs use processes."""
-    starts = range(0, len(profiles), block_size)
-    if n_jobs == 1 or len(starts) < 2:
-        for a in starts:
-            yield a, model.transform_profiles(profiles[a:a + block_size])
-        return
-    jobs = (delayed(_encode)(model, profiles[a:a + block_size]) for a in starts)
-    # Results stream back in order while workers encode the next blocks, bounding memory.
-    out = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")(jobs)
-    yield from zip(starts, out, strict=True)
+def _prune_chunk(model: PartnershipRanker, pm: SideMatrix, c: _Chunk, cand: _Candidates,
+                 best: _RunningTopK) -> None:
+    """Score the candidates of one chunk exactly and merge those that can rank."""
+    blk, w_sector = c.block, np.float32(model.weights_["sector"])
+    for s in range(0, len(cand.flat), _BATCH):  # slices keep the gathers' temporaries small
+        rows, cols = np.divmod(cand.flat[s:s + _BATCH], len(blk.cm))
+        sector = cand.sector[rows, blk.inv[cols]]
+        base = cand.part[s:s + _BATCH]
+        if not cand.exact:
+            base = base + w_sector * sector
+        pi = rows + c.a
+        type_ = pair_type(pm.struct, blk.cm.struct, pi, cols)
+        geo = pair_geo(pm.struct, blk.cm.struct, pi, cols)
+        totals = model.finish(base, type_, geo)
+        ok = np.flatnonzero(totals >= np.maximum(cand.thr, best.floor(c.a, c.b))[rows])
+
+        parts = (rows[ok], cols[ok], sector[ok], type_[ok], geo[ok])
+        best.merge(c.a, parts[0], parts[1] + blk.start, totals[ok],
+                   partial(_describe, pm.text, blk.cm.text, c.a, parts))
+
+
+def _describe(pt: np.ndarray, ct: np.ndarray, a: int, parts: tuple[np.ndarray, ...],
+              sel: np.ndarray) -> np.ndarray:
+    """Return the components of the selected candidates; the cosine as pair_scores has it."""
+    rows, cols, sector, type_, geo = (x[sel] for x in parts)
+    text = np.einsum("ij,ij->i", pt[rows + a], ct[cols])
+    return np.clip(np.column_stack([text, sector, type_, geo]), 0.0, 1.0)
+
+
+def _chunks(model: PartnershipRanker, n_p: int, blocks: Iterable[tuple[int, SideMatrix]],
+            chunk_size: int, best: _RunningTopK, min_score: float) -> Iterator[_Chunk]:
+    """Yield the chunks of every profile block in order, with the floors as they stand."""
+    width = len(model.struct_encoder_.nodes_) + 1
+    for start, cm in blocks:
+        blk = _Block.of(start, cm, width)
+        for a in range(0, n_p, chunk_size):
+            b = min(a + chunk_size, n_p)
+            floor = best.floor(a, b)
+            yield _Chunk(blk, a, b, np.maximum(floor, np.float32(min_score)),
+                         not np.isfinite(floor).all())
 
 
 def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
                   profiles: Sequence[ProfileInput], *, top_k: int = 20, min_score: float = 0.2,
-                  chunk_size: int = 2000, n_jobs: int = 2,
+                  chunk_size: int = 500, n_jobs: int = 2,
                   block_size: int = 10_000) -> list[Match]:
     """Return the top_k profiles (score >= min_score) per priority, best first."""
     if top_k < 1 or chunk_size < 1 or block_size < 1:
@@ -174,12 +253,17 @@ def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
     priorities, profiles = list(priorities), list(profiles)
     if not priorities or not profiles:
         return []
-    pm = model.transform_priorities(priorities)
-    pt = model.scaled_text(pm)
-    pws = np.ascontiguousarray(pm.struct.sector * np.float32(model.weights_["sector"]))
-    best = _RunningTopK(len(pm), top_k)
-    for start, cm in _blocks(model, profiles, block_size, n_jobs):
-        _score_block(model, pm, pt, pws, cm, start, best, chunk_size, min_score)
+    # Profile blocks are encoded in other processes while this one transforms the priorities;
+    # chunk products run in n_jobs threads, one BLAS thread each, while this thread prunes.
+    with BlockEncoder(model, profiles, block_size, n_jobs) as blocks:
+        pm = model.transform_priorities(priorities)
+        best = _RunningTopK(len(pm), top_k)
+        chunks = _chunks(model, len(pm), blocks, chunk_size, best, min_score)
+        stage = _ProductStage(model, pm, top_k)
+        with threadpool_limits(limits=1, user_api="blas"), \
+                closing(ahead(chunks, stage, max(1, n_jobs))) as scored:
+            for c, cand in scored:
+                _prune_chunk(model, pm, c, cand, best)
     return _to_matches(pm, profiles, best)
 
 
@@ -187,11 +271,10 @@ def _to_matches(pm: SideMatrix, profiles: Sequence[ProfileInput],
                 best: _RunningTopK) -> list[Match]:
     """Convert the final top-k into Match records."""
     rows, slots = np.nonzero(np.isfinite(best.vals))
-    cols = best.cols[rows, slots].tolist()
+    keys = [profiles[j].key for j in best.cols[rows, slots].tolist()]
     vals = best.vals[rows, slots].tolist()
-    comps = best.comps[rows, slots].tolist()
-    return [Match(pm.keys[r], profiles[j].key, v, dict(zip(COMPONENTS, c, strict=True)))
-            for r, j, v, c in zip(rows.tolist(), cols, vals, comps, strict=True)]
+    parts = map(tuple, best.comps[rows, slots].tolist())
+    return list(map(Match, [pm.keys[r] for r in rows.tolist()], keys, vals, parts))
 
 
 class RankingIndex:
@@ -280,5 +363,5 @@ def score_one_against_many(model: PartnershipRanker, one: PriorityInput | Profil
     else:
         _, comps, _ = model.pair_scores(index.matrix, q, cand, np.zeros(len(cand), np.intp))
         pairs = [(index.matrix.keys[j], q.keys[0]) for j in cand]
-    return [Match(pk, ck, float(total[j]), dict(zip(COMPONENTS, map(float, c), strict=True)))
-            for (pk, ck), j, c in zip(pairs, cand, comps, strict=True)]
+    return [Match(pk, ck, float(total[j]), tuple(c))
+            for (pk, ck), j, c in zip(pairs, cand, comps.tolist(), strict=True)]
