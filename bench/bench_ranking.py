@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import contextlib
 import gc
+import multiprocessing as mp
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -43,43 +44,58 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _children_uss(proc: psutil.Process) -> int:
-    """Return the memory private to the child processes (forked encoders), in bytes."""
-    total = 0
+def _tree_memory(proc: psutil.Process) -> int:
+    """Return the resident memory of proc plus what its descendants hold privately, in bytes.
+
+    The ranking forks encoding workers; their pages shared with the parent count once.
+    """
+    total = proc.memory_info().rss
     for child in proc.children(recursive=True):
         with contextlib.suppress(psutil.Error):  # it exited between listing and reading
             total += child.memory_full_info().uss
     return total
 
 
+def _monitor(pid: int, conn: Connection) -> None:
+    """Sample the memory of process pid and its workers until told to stop; send the peak."""
+    proc, me = psutil.Process(pid), os.getpid()
+    peak = 0
+    conn.send("ready")
+    while not conn.poll(0.02):
+        with contextlib.suppress(psutil.Error):
+            sample = proc.memory_info().rss
+            for child in proc.children(recursive=True):
+                if child.pid != me:
+                    with contextlib.suppress(psutil.Error):
+                        sample += child.memory_full_info().uss
+            peak = max(peak, sample)
+    conn.recv()
+    conn.send(peak)
+
+
 def measure(fn: Callable[[], Any]) -> tuple[Any, float, float]:
     """Run fn; return (result, seconds, peak MB above the level before the run).
 
     The peak counts this process's resident memory plus what its child processes hold
-    privately (the ranking forks encoding workers; their shared pages are counted once).
+    privately. A separate process samples it: a sampling thread here would keep the ranking
+    from forking its encoders (it forks only single-threaded processes).
     """
-    proc = psutil.Process()
     gc.collect()
-    base = proc.memory_info().rss
-    peak = [base]
-    done = threading.Event()
-
-    def sample() -> None:
-        while not done.is_set():
-            peak[0] = max(peak[0], proc.memory_info().rss + _children_uss(proc))
-            done.wait(0.02)
-
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    base = psutil.Process().memory_info().rss
+    here, there = mp.Pipe()
+    # Forked while this process is single-threaded: the monitor needs no imports.
+    monitor = mp.get_context("fork").Process(target=_monitor, args=(os.getpid(), there))
+    monitor.start()
+    here.recv()  # sampling has begun
     start = time.perf_counter()
     try:
         result = fn()
     finally:
         seconds = time.perf_counter() - start
-        done.set()
-        sampler.join()
-    peak[0] = max(peak[0], proc.memory_info().rss)
-    return result, seconds, (peak[0] - base) / 2**20
+        here.send("stop")
+        peak = max(here.recv(), _tree_memory(psutil.Process()))
+        monitor.join()
+    return result, seconds, (peak - base) / 2**20
 
 
 def log_blas() -> None:

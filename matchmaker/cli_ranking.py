@@ -20,6 +20,38 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+class _StageBars:
+    """A progress bar per stage of a long run, on stderr; notes print between bars."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar = None
+
+    def note(self, message: str) -> None:
+        self._close()
+        click.echo(f"  {message}", err=True)
+
+    def step(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            self.bar = click.progressbar(length=max(total, 1), label=f"  {stage}", file=sys.stderr,
+                                         show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+        self.stage, self.bar = None, None
+
+    def __enter__(self) -> _StageBars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+
 @click.command("train")
 @click.option("--name", help="Model name (default: ranker-<UTC timestamp>).")
 @click.option(
@@ -50,24 +82,18 @@ def train_command(name: str | None, eval_dir: str | None) -> None:
 def rank_command(background: bool) -> None:
     """Re-rank all open priorities against all active profiles."""
     from matchmaker.jobs import enqueue
-    from matchmaker.services.ranking import rerank_all, rerank_everything
+    from matchmaker.services.ranking import Progress, rerank_all, rerank_everything
 
     if background:
         enqueue(rerank_everything)
         click.echo("re-rank queued")
         return
-    steps = ["load", "score", "write"]
-    with click.progressbar(length=len(steps), label="re-ranking", file=sys.stderr) as bar:
-
-        def progress(message: str) -> None:
-            bar.update(1)
-            click.echo(f"  {message}", err=True)
-
-        try:
-            result = rerank_all(db.session, progress=progress)
-        except (RankingError, ValueError) as exc:
-            _fail(str(exc))
-        bar.update(len(steps))
+    bars = _StageBars()
+    try:
+        with bars:
+            result = rerank_all(db.session, progress=Progress(note=bars.note, step=bars.step))
+    except (RankingError, ValueError) as exc:
+        _fail(str(exc))
     click.echo(
         f"created {result.created}, updated {result.updated}, revived {result.revived}, "
         f"expired {result.expired}, unchanged {result.unchanged}"

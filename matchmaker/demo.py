@@ -182,7 +182,7 @@ def demo_command() -> None:
     """Load demo data into an empty database and print the demo accounts."""
     from matchmaker.ranking import ModelNotFound
     from matchmaker.services.model_store import current_model, train_model
-    from matchmaker.services.ranking import rerank_all
+    from matchmaker.services.ranking import Progress, rerank_all
 
     fresh = is_empty(db.session)
     if fresh:
@@ -196,7 +196,8 @@ def demo_command() -> None:
         click.echo(f"saved model {train_model(db.session)}")
         fresh = True
     if fresh:
-        result = rerank_all(db.session, progress=lambda msg: click.echo(f"  {msg}"))
+        report = Progress(note=lambda msg: click.echo(f"  {msg}"))
+        result = rerank_all(db.session, progress=report)
         click.echo(f"ranked: {result.created} suggestions")
     click.echo(f"\nMatchmaker serves at {current_app.config['BASE_URL']}\nDemo accounts:")
     for role, email, password in demo_accounts():

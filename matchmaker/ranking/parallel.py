@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -27,11 +28,22 @@ def _encode_block(profiles: Sequence[ProfileInput]) -> SideMatrix:
     return _FORKED_MODEL.transform_profiles(profiles)
 
 
+def can_fork() -> bool:
+    """Return True when forking is safe: fork exists and no other Python thread is running.
+
+    A thread may hold a lock at the moment of the fork that the child then waits on forever, so
+    a process with threads (a threaded web server running an import's re-rank inline, a test
+    session) encodes in-process instead. Commands and RQ jobs run single-threaded.
+    """
+    return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+
+
 class BlockEncoder:
     """Transformed profile blocks (offset, features) in order, encoded ahead of the caller.
 
     Tokenising is pure Python, so inputs of two or more blocks are encoded in n_jobs forked
-    processes that start at once, while the caller transforms the priorities. A fork shares the
+    processes (where can_fork() allows) that start at once, while the caller transforms the
+    priorities. A fork shares the
     imported libraries and the model, where a spawned worker spends seconds importing
     scikit-learn. Each block's profiles are sent pickled: were workers to read the parent's
     objects, reference counting would copy every page they touch into each worker. At most
@@ -44,7 +56,7 @@ class BlockEncoder:
         self.model, self.profiles, self.size = model, profiles, block_size
         self.starts = range(0, len(profiles), block_size)
         self.pool: Pool | None = None
-        if n_jobs > 1 and len(self.starts) > 1 and "fork" in mp.get_all_start_methods():
+        if n_jobs > 1 and len(self.starts) > 1 and can_fork():
             self.pool = self._fork(model, n_jobs)
         self.ahead = n_jobs + 1
         self.pending = deque(self._submit(a) for a in self.starts[:self.ahead])

@@ -245,9 +245,12 @@ def _chunks(model: PartnershipRanker, n_p: int, blocks: Iterable[tuple[int, Side
 
 def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
                   profiles: Sequence[ProfileInput], *, top_k: int = 20, min_score: float = 0.2,
-                  chunk_size: int = 500, n_jobs: int = 2,
-                  block_size: int = 10_000) -> list[Match]:
-    """Return the top_k profiles (score >= min_score) per priority, best first."""
+                  chunk_size: int = 500, n_jobs: int = 2, block_size: int = 10_000,
+                  progress: Callable[[int], None] | None = None) -> list[Match]:
+    """Return the top_k profiles (score >= min_score) per priority, best first.
+
+    progress, if given, is called with the number of profiles scored after each block.
+    """
     if top_k < 1 or chunk_size < 1 or block_size < 1:
         raise RankingError("top_k, chunk_size and block_size must be positive")
     priorities, profiles = list(priorities), list(profiles)
@@ -264,6 +267,8 @@ def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
                 closing(ahead(chunks, stage, max(1, n_jobs))) as scored:
             for c, cand in scored:
                 _prune_chunk(model, pm, c, cand, best)
+                if progress is not None and c.b == len(pm):  # the block's last chunk
+                    progress(c.block.start + len(c.block.cm))
     return _to_matches(pm, profiles, best)
 
 

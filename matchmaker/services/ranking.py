@@ -8,6 +8,7 @@ after the edit commits; the full re-rank scores everything. Both go through the 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
@@ -93,12 +94,25 @@ def rank_priority_now(session: Session, priority_id: int) -> RankResult:
     return result
 
 
-def rerank_all(session: Session, progress: Callable[[str], None] | None = None) -> RankResult:
+@dataclass(frozen=True)
+class Progress:
+    """Where a long ranking run reports: messages, and counts of a stage done out of its total.
+
+    Stages are "scoring" (profiles scored) and "writing" (suggestions written).
+    """
+
+    note: Callable[[str], None] = lambda _message: None
+    step: Callable[[str, int, int], None] = lambda _stage, _done, _total: None
+
+
+def rerank_all(session: Session, progress: Progress | None = None) -> RankResult:
     """Score all open priorities against all active profiles (top-k each) and upsert."""
-    say = progress or (lambda _msg: None)
+    report = progress or Progress()
     priorities = features.open_priorities(session)
     profiles = features.active_profiles(session)
-    say(f"ranking {len(priorities)} open priorities against {len(profiles)} active profiles")
+    report.note(
+        f"ranking {len(priorities)} open priorities against {len(profiles)} active profiles"
+    )
     rows, existing = _existing(session)
     if not priorities or not profiles:
         result = expire_open(session, rows, "nothing left to rank against")
@@ -106,6 +120,7 @@ def rerank_all(session: Session, progress: Callable[[str], None] | None = None) 
         return result
     name, model = ensure_model(session)
     top_k, min_score, chunk = _settings()
+    report.step("scoring", 0, len(profiles))
     matches = top_k_matches(
         model,
         [features.priority_input(p) for p in priorities],
@@ -113,11 +128,16 @@ def rerank_all(session: Session, progress: Callable[[str], None] | None = None) 
         top_k=top_k,
         min_score=min_score,
         chunk_size=chunk,
+        progress=lambda done: report.step("scoring", done, len(profiles)),
     )
-    say(f"scored: {len(matches)} pairs above {min_score}; writing suggestions")
+    report.note(f"scored: {len(matches)} pairs above {min_score}; writing suggestions")
     p_by_id, c_by_id = {p.id: p for p in priorities}, {p.id: p for p in profiles}
-    result = apply_matches(session, name, model, matches, existing, p_by_id, c_by_id)
+    result = apply_matches(
+        session, name, model, matches, existing, p_by_id, c_by_id,
+        progress=lambda done: report.step("writing", done, len(matches)),
+    )
     session.commit()
+    report.step("writing", len(matches), len(matches))
     return result
 
 

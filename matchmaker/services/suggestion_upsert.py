@@ -8,7 +8,7 @@ a declined pair whose priority or profile changed materially since the decline.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -28,6 +28,8 @@ from matchmaker.ranking.rerank import Match
 from matchmaker.services import features, routing
 
 SCORE_PLACES = 6  # scores are compared rounded, so a re-run with the same model writes nothing
+
+PROGRESS_EVERY = 500  # matches written between progress reports
 
 
 @dataclass
@@ -82,12 +84,19 @@ def apply_matches(
     existing: dict[tuple[int, int], Suggestion],
     priorities: dict[int, Priority],
     profiles: dict[int, InterestProfile],
+    progress: Callable[[int], None] | None = None,
 ) -> RankResult:
-    """Write matches over the existing rows of the scope, and expire the rows that fell out."""
+    """Write matches over the existing rows of the scope, and expire the rows that fell out.
+
+    progress, if given, is called with the number of matches written so far, every
+    PROGRESS_EVERY matches.
+    """
     result = RankResult()
     seen: set[tuple[int, int]] = set()
     now = utcnow()
-    for match in matches:
+    for done, match in enumerate(matches):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
         key = (match.priority_key, match.profile_key)
         seen.add(key)
         priority, profile = priorities[key[0]], profiles[key[1]]

@@ -60,6 +60,18 @@ def test_full_rerank_suggests_only_good_pairs_and_is_a_no_op_when_repeated(app, 
     assert len(db.session.scalars(select(ReviewEvent)).all()) == 1
 
 
+def test_full_rerank_reports_each_stage_up_to_its_total(app, market):
+    steps, notes = [], []
+    progress = ranking.Progress(note=notes.append, step=lambda *a: steps.append(a))
+    result = ranking.rerank_all(db.session, progress=progress)
+    assert result.created == 1
+    assert notes[0] == "ranking 1 open priorities against 2 active profiles"
+    scoring = [s for s in steps if s[0] == "scoring"]
+    writing = [s for s in steps if s[0] == "writing"]
+    assert scoring[0] == ("scoring", 0, 2) and scoring[-1] == ("scoring", 2, 2)
+    assert writing[0] == ("writing", 0, 1) and writing[-1] == ("writing", 1, 1)
+
+
 def test_incremental_and_full_ranking_agree(app, market):
     priority, fits, other = market
     ranking.rank_priority_now(db.session, priority.id)

@@ -60,6 +60,12 @@ def test_top_k_equals_brute_force(model, data, chunk_size, block_size, n_jobs) -
             assert value == pytest.approx(float(comps[name][i, j]), abs=1e-6)
 
 
+def test_progress_reports_profiles_scored_after_each_block(model, data) -> None:
+    seen: list[int] = []
+    top_k_matches(model, *data, top_k=3, block_size=100, n_jobs=1, progress=seen.append)
+    assert seen == [100, 200, 257]
+
+
 def test_min_score_filter(model, data) -> None:
     cut = 0.45
     expected, _ = brute_force(model, *data, top_k=10, min_score=cut)
@@ -77,8 +83,9 @@ def test_incremental_equals_full(model, data) -> None:
     priority_index = RankingIndex(model, priorities, "priority")
     full = top_k_matches(model, priorities[:3], profiles, top_k=5, min_score=0.0)
     inc = score_one_against_many(model, priorities[0], profile_index, "priority", 5, 0.0)
-    assert [(m.profile_key, round(m.score, 5)) for m in inc] == [
-        (m.profile_key, round(m.score, 5)) for m in full if m.priority_key == priorities[0].key]
+    same = [m for m in full if m.priority_key == priorities[0].key]
+    assert [m.profile_key for m in inc] == [m.profile_key for m in same]
+    assert [m.score for m in inc] == pytest.approx([m.score for m in same], abs=1e-6)
     total, comps = model.score_matrix(priorities, profiles[:1])
     inc = score_one_against_many(model, profiles[0], priority_index, top_k=len(priorities),
                                  min_score=0.0)

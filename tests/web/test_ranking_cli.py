@@ -53,6 +53,7 @@ def test_rank_command_prints_progress_and_counts_and_is_idempotent(app, runner):
     assert first.exit_code == 0, first.output
     assert "ranking 1 open priorities against 1 active profiles" in first.output
     assert "created 1," in first.output
+    assert "scoring" in first.output and "writing" in first.output  # the stages' progress bars
     second = runner.invoke(args=["rank"])
     assert "created 0, updated 0, revived 0, expired 0, unchanged 1" in second.output
     assert db.session.scalar(select(func.count(Suggestion.id))) == 1
