@@ -12,10 +12,12 @@ from multiprocessing.pool import AsyncResult, Pool
 from types import TracebackType
 from typing import TypeVar
 
+from .errors import RankingError
 from .estimator import PartnershipRanker, SideMatrix
 from .inputs import ProfileInput
 
 _T = TypeVar("_T")
+BLOCK_TIMEOUT = 600  # seconds one block may take to encode before the run gives up
 _R = TypeVar("_R")
 
 # The model forked encoding workers use: set just before the fork, so it is never pickled.
@@ -90,17 +92,28 @@ class BlockEncoder:
                 self.pending.append(self._submit(queued[a]))
             if res is None:
                 yield start, self.model.transform_profiles(self.profiles[start:start + self.size])
-            else:
-                yield start, res.get()
+                continue
+            try:
+                yield start, res.get(timeout=BLOCK_TIMEOUT)
+            except mp.TimeoutError:
+                # A pool never learns that a worker died with its task (killed for memory, say).
+                raise RankingError(f"encoding the profiles from {start} took over "
+                                   f"{BLOCK_TIMEOUT} s; was an encoding worker killed?") from None
 
     def __enter__(self) -> BlockEncoder:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
+        if self.pool is None:
+            return
+        # A pool's terminate() can hang while its task thread is still sending a block to a
+        # worker it has just killed; once the queued blocks are done, nothing is in flight.
+        for _, res in self.pending:
+            if res is not None:
+                res.wait(timeout=BLOCK_TIMEOUT)
+        self.pool.terminate()
+        self.pool.join()
 
 
 def ahead(items: Iterable[_T], fn: Callable[[_T], _R], workers: int) -> Iterator[tuple[_T, _R]]:
