@@ -44,15 +44,16 @@ def log(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
 
 
-def _tree_memory(proc: psutil.Process) -> int:
-    """Return the resident memory of proc plus what its descendants hold privately, in bytes.
+def _tree_memory(proc: psutil.Process, skip: int) -> int:
+    """Return the resident memory of proc plus what its descendants but `skip` hold privately.
 
     The ranking forks encoding workers; their pages shared with the parent count once.
     """
     total = proc.memory_info().rss
     for child in proc.children(recursive=True):
-        with contextlib.suppress(psutil.Error):  # it exited between listing and reading
-            total += child.memory_full_info().uss
+        if child.pid != skip:
+            with contextlib.suppress(psutil.Error):  # it exited between listing and reading
+                total += child.memory_full_info().uss
     return total
 
 
@@ -63,12 +64,7 @@ def _monitor(pid: int, conn: Connection) -> None:
     conn.send("ready")
     while not conn.poll(0.02):
         with contextlib.suppress(psutil.Error):
-            sample = proc.memory_info().rss
-            for child in proc.children(recursive=True):
-                if child.pid != me:
-                    with contextlib.suppress(psutil.Error):
-                        sample += child.memory_full_info().uss
-            peak = max(peak, sample)
+            peak = max(peak, _tree_memory(proc, skip=me))
     conn.recv()
     conn.send(peak)
 
@@ -93,7 +89,7 @@ def measure(fn: Callable[[], Any]) -> tuple[Any, float, float]:
     finally:
         seconds = time.perf_counter() - start
         here.send("stop")
-        peak = max(here.recv(), _tree_memory(psutil.Process()))
+        peak = max(here.recv(), _tree_memory(psutil.Process(), skip=monitor.pid))
         monitor.join()
     return result, seconds, (peak - base) / 2**20
 

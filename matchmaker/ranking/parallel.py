@@ -20,14 +20,20 @@ _T = TypeVar("_T")
 BLOCK_TIMEOUT = 600  # seconds one block may take to encode before the run gives up
 _R = TypeVar("_R")
 
-# The model forked encoding workers use: set just before the fork, so it is never pickled.
-_FORKED_MODEL: PartnershipRanker | None = None
+# The model of this encoding worker, set by the pool's initializer (under fork: not pickled).
+_WORKER_MODEL: PartnershipRanker | None = None
+
+
+def _set_model(model: PartnershipRanker) -> None:
+    """Pool initializer: keep the model for this worker (replacement workers get it too)."""
+    global _WORKER_MODEL
+    _WORKER_MODEL = model
 
 
 def _encode_block(profiles: Sequence[ProfileInput]) -> SideMatrix:
     """Transform one block of profiles, in a forked worker process."""
-    assert _FORKED_MODEL is not None, "only called in a worker forked by BlockEncoder"
-    return _FORKED_MODEL.transform_profiles(profiles)
+    assert _WORKER_MODEL is not None, "only called in a worker started by BlockEncoder"
+    return _WORKER_MODEL.transform_profiles(profiles)
 
 
 def can_fork() -> bool:
@@ -44,38 +50,38 @@ class BlockEncoder:
     """Transformed profile blocks (offset, features) in order, encoded ahead of the caller.
 
     Tokenising is pure Python, so inputs of two or more blocks are encoded in n_jobs forked
-    processes (where can_fork() allows) that start at once, while the caller transforms the
-    priorities. A fork shares the
-    imported libraries and the model, where a spawned worker spends seconds importing
-    scikit-learn. Each block's profiles are sent pickled: were workers to read the parent's
-    objects, reference counting would copy every page they touch into each worker. At most
-    n_jobs + 1 blocks wait for the caller, which bounds memory. Use it as a context manager:
-    leaving it stops the workers, however the caller stops.
+    processes (where can_fork() allows) that start on entering the context, while the caller
+    transforms the priorities. A fork shares the imported libraries and the model, where a
+    spawned worker spends seconds importing scikit-learn. Each block's profiles are sent
+    pickled: were workers to read the parent's objects, reference counting would copy every
+    page they touch into each worker. At most n_jobs + 1 blocks wait for the caller, which
+    bounds memory. Leaving the context stops the workers, however the caller stops.
     """
 
     def __init__(self, model: PartnershipRanker, profiles: Sequence[ProfileInput],
                  block_size: int, n_jobs: int) -> None:
-        self.model, self.profiles, self.size = model, profiles, block_size
+        self.model, self.profiles, self.size, self.n_jobs = model, profiles, block_size, n_jobs
         self.starts = range(0, len(profiles), block_size)
-        self.pool: Pool | None = None
-        if n_jobs > 1 and len(self.starts) > 1 and can_fork():
-            self.pool = self._fork(model, n_jobs)
         self.ahead = n_jobs + 1
-        self.pending = deque(self._submit(a) for a in self.starts[:self.ahead])
+        self.pool: Pool | None = None
+        self.pending: deque[tuple[int, AsyncResult | None]] = deque()
 
-    @staticmethod
-    def _fork(model: PartnershipRanker, n_jobs: int) -> Pool:
-        """Start the workers; they inherit the model through the fork."""
-        global _FORKED_MODEL
-        _FORKED_MODEL = model
-        # Frozen objects are skipped by the workers' garbage collector, whose bookkeeping
-        # writes would otherwise copy the parent's pages into each worker.
-        gc.freeze()
+    def __enter__(self) -> BlockEncoder:
+        if self.n_jobs > 1 and len(self.starts) > 1 and can_fork():
+            # Frozen objects are skipped by the workers' garbage collector, whose bookkeeping
+            # writes would otherwise copy the parent's pages into each worker.
+            gc.freeze()
+            try:
+                self.pool = mp.get_context("fork").Pool(
+                    self.n_jobs, initializer=_set_model, initargs=(self.model,))
+            finally:
+                gc.unfreeze()
         try:
-            return mp.get_context("fork").Pool(n_jobs)
-        finally:
-            gc.unfreeze()
-            _FORKED_MODEL = None
+            self.pending.extend(self._submit(a) for a in self.starts[:self.ahead])
+        except BaseException:
+            self._stop()
+            raise
+        return self
 
     def _submit(self, a: int) -> tuple[int, AsyncResult | None]:
         """Queue the block at offset a (encoded on demand without a pool)."""
@@ -85,26 +91,31 @@ class BlockEncoder:
 
     def __iter__(self) -> Iterator[tuple[int, SideMatrix]]:
         """Yield (offset, transformed block) for every block, in order."""
-        queued = self.starts[self.ahead:]
-        for a in range(len(self.starts)):
-            start, res = self.pending.popleft()
-            if a < len(queued):
-                self.pending.append(self._submit(queued[a]))
+        queued = iter(self.starts[self.ahead:])
+        while self.pending:
+            start, res = self.pending[0]  # stays pending (waited for on exit) until returned
             if res is None:
-                yield start, self.model.transform_profiles(self.profiles[start:start + self.size])
-                continue
-            try:
-                yield start, res.get(timeout=BLOCK_TIMEOUT)
-            except mp.TimeoutError:
-                # A pool never learns that a worker died with its task (killed for memory, say).
-                raise RankingError(f"encoding the profiles from {start} took over "
-                                   f"{BLOCK_TIMEOUT} s; was an encoding worker killed?") from None
-
-    def __enter__(self) -> BlockEncoder:
-        return self
+                block = self.model.transform_profiles(self.profiles[start:start + self.size])
+            else:
+                try:
+                    block = res.get(timeout=BLOCK_TIMEOUT)
+                except mp.TimeoutError:
+                    # A pool never learns that a worker died with its task (killed for memory).
+                    raise RankingError(
+                        f"encoding the profiles from {start} took over {BLOCK_TIMEOUT} s; "
+                        "was an encoding worker killed?") from None
+            self.pending.popleft()
+            nxt = next(queued, None)
+            if nxt is not None:
+                self.pending.append(self._submit(nxt))
+            yield start, block
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
+        """Stop the workers once nothing is in flight."""
         if self.pool is None:
             return
         # A pool's terminate() can hang while its task thread is still sending a block to a
@@ -114,6 +125,7 @@ class BlockEncoder:
                 res.wait(timeout=BLOCK_TIMEOUT)
         self.pool.terminate()
         self.pool.join()
+        self.pool = None
 
 
 def ahead(items: Iterable[_T], fn: Callable[[_T], _R], workers: int) -> Iterator[tuple[_T, _R]]:

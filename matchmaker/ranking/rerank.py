@@ -138,7 +138,7 @@ class _Chunk:
     a: int
     b: int
     thr: np.ndarray
-    first: bool  # no running top-k for these rows yet
+    first: bool  # some row has fewer than k kept pairs yet: score exactly, set floors
 
 
 @dataclass(frozen=True)
@@ -146,8 +146,7 @@ class _Candidates:
     """Pairs of a chunk that may still reach the top-k, with what the pruning already knows."""
 
     flat: np.ndarray  # row * n_profiles + column within the chunk
-    part: np.ndarray  # the exact topical base when `exact`, else w_text * max(cos, 0)
-    exact: bool
+    part: np.ndarray  # the exact topical base for a `first` chunk, else w_text * max(cos, 0)
     sector: np.ndarray  # sector fit of each chunk row x distinct sector set of the block
     thr: np.ndarray  # the chunk's floors, raised by the first block's k-th bases
 
@@ -156,10 +155,10 @@ class _ProductStage:
     """The products of a chunk (text GEMM, sector per distinct set) and the pairs that may rank.
 
     Runs in worker threads (BLAS and numpy's passes release the GIL), each reusing one output
-    buffer, so the products of 10^9 pairs never fault in fresh pages. Rows without a running
-    top-k (the first block) get exact bases, whose k-th best per row sets their floors; later
-    chunks bound the sector part by the row's best sector in the block, which leaves the
-    exact sector fit to the few candidates.
+    buffer, so the products of 10^9 pairs never fault in fresh pages. A chunk with a row that
+    has fewer than k kept pairs (the first block, mostly) gets exact bases, whose k-th best per
+    row sets floors; other chunks bound the sector part by the row's best sector in the block,
+    which leaves the exact sector fit to the few candidates.
     """
 
     def __init__(self, model: PartnershipRanker, pm: SideMatrix, k: int) -> None:
@@ -188,7 +187,8 @@ class _ProductStage:
                 t[rows] += weighted[rows][:, blk.inv]
                 if n_c > self.k:  # total >= base, so the k-th best base is a floor
                     kth = np.partition(t[rows], n_c - self.k, axis=1)[:, n_c - self.k]
-                    np.maximum(thr[rows], kth, out=thr[rows])
+                    # ... up to 1: a base rounded above 1 still has a total of 1 (clipped).
+                    np.maximum(thr[rows], np.minimum(kth, 1.0), out=thr[rows])
             floor = text_floor(self.model, thr, self.zero)
         else:
             floor = text_floor(self.model, thr, sector.max(axis=1))
@@ -198,7 +198,7 @@ class _ProductStage:
         part = t.ravel()[flat]
         if not c.first:
             np.maximum(part, 0.0, out=part)
-        return _Candidates(flat, part, c.first, sector, thr)
+        return _Candidates(flat, part, sector, thr)
 
 
 def _prune_chunk(model: PartnershipRanker, pm: SideMatrix, c: _Chunk, cand: _Candidates,
@@ -209,7 +209,7 @@ def _prune_chunk(model: PartnershipRanker, pm: SideMatrix, c: _Chunk, cand: _Can
         rows, cols = np.divmod(cand.flat[s:s + _BATCH], len(blk.cm))
         sector = cand.sector[rows, blk.inv[cols]]
         base = cand.part[s:s + _BATCH]
-        if not cand.exact:
+        if not c.first:
             base = base + w_sector * sector
         pi = rows + c.a
         type_ = pair_type(pm.struct, blk.cm.struct, pi, cols)
@@ -251,8 +251,8 @@ def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
 
     progress, if given, is called with the number of profiles scored after each block.
     """
-    if top_k < 1 or chunk_size < 1 or block_size < 1:
-        raise RankingError("top_k, chunk_size and block_size must be positive")
+    if min(top_k, chunk_size, block_size, n_jobs) < 1:
+        raise RankingError("top_k, chunk_size, block_size and n_jobs must be positive")
     priorities, profiles = list(priorities), list(profiles)
     if not priorities or not profiles:
         return []
@@ -264,7 +264,7 @@ def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
         chunks = _chunks(model, len(pm), blocks, chunk_size, best, min_score)
         stage = _ProductStage(model, pm, top_k)
         with threadpool_limits(limits=1, user_api="blas"), \
-                closing(ahead(chunks, stage, max(1, n_jobs))) as scored:
+                closing(ahead(chunks, stage, n_jobs)) as scored:
             for c, cand in scored:
                 _prune_chunk(model, pm, c, cand, best)
                 if progress is not None and c.b == len(pm):  # the block's last chunk

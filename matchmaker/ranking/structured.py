@@ -171,7 +171,8 @@ def dense_sector(c: StructRows, width: int) -> np.ndarray:
 
 
 def pair_sector(p: StructRows, c: StructRows, pi: np.ndarray, cj: np.ndarray) -> np.ndarray:
-    """Return sector fit for index pairs; a fixed slot order keeps sums identical everywhere."""
+    """Return sector fit for index pairs, summed in a fixed slot order (the full re-rank takes
+    the same sums from a matrix product: they agree to float32 rounding)."""
     width = p.sector.shape[1]
     base = np.asarray(pi, dtype=np.int64) * width  # flat indexing beats 2-D fancy indexing
     flat = p.sector.ravel()

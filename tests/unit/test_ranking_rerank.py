@@ -98,3 +98,26 @@ def test_incremental_equals_full(model, data) -> None:
         score_one_against_many(model, profiles[0], profile_index)
     plain = score_one_against_many(model, profiles[0], priorities, top_k=3, min_score=0.0)
     assert len(plain) == 3
+
+
+def test_a_base_rounded_above_one_still_ranks() -> None:
+    """Text-only weights and identical texts: w_text*cos may round above 1, the total is 1."""
+    from matchmaker.ranking.inputs import PriorityInput, ProfileInput
+
+    gen = SyntheticData(seed=0, n_filler=100, text_words=10)
+    texts = [p.description for p in gen.priorities(40)]
+    fit_on = [PriorityInput(9, "", t) for t in texts]
+    checked = 0
+    for text in texts:
+        pri = [PriorityInput(0, "", text, (), ("investment",), (), "CA")]
+        prof = [ProfileInput(j, "", text, "", (), ("investment",), "US", ("any",))
+                for j in range(4)]
+        model = PartnershipRanker(w_text=1.0, w_sector=0.0, w_type=0.0, w_geo=0.0,
+                                  n_components=8).fit(fit_on, prof)
+        pt = model.scaled_text(model.transform_priorities(pri))
+        if (pt @ model.transform_profiles(prof).text.T)[0, 0] <= 1:
+            continue
+        checked += 1
+        for k in (1, 2, 3):
+            assert len(top_k_matches(model, pri, prof, top_k=k, min_score=0.0, n_jobs=1)) == k
+    assert checked, "no text rounded above 1: the case is not exercised"
