@@ -15,7 +15,6 @@ from matchmaker.orm import (
     Office,
     Priority,
     PriorityStatus,
-    ReviewEvent,
     Suggestion,
     SuggestionStatus,
     User,
@@ -23,13 +22,13 @@ from matchmaker.orm import (
 )
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
 from matchmaker.services.ranking import rank_priority
+from matchmaker.services.suggestion_upsert import withdraw_undecided_for
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
 # Changes to these fields are material: a declined pair may be suggested again afterwards.
 MATERIAL = ("title", "description", "naics_sectors", "partnership_types", "target_countries")
 # Suggestions nobody has decided on yet; pausing or closing the priority withdraws them.
-UNDECIDED = (SuggestionStatus.SUGGESTED, SuggestionStatus.IN_REVIEW, SuggestionStatus.SNOOZED)
 WITHDRAW_REASONS = {
     PriorityStatus.PAUSED: "priority paused",
     PriorityStatus.CLOSED: "priority closed",
@@ -181,26 +180,7 @@ def withdraw_undecided(
     session: Session, priority: Priority, actor: User | None, reason: str
 ) -> int:
     """Expire the priority's undecided suggestions, each with a ReviewEvent (no commit)."""
-    suggestions = session.scalars(
-        select(Suggestion).where(
-            Suggestion.priority_id == priority.id, Suggestion.status.in_(UNDECIDED)
-        )
-    ).all()
-    now = utcnow()
-    for suggestion in suggestions:
-        session.add(
-            ReviewEvent(
-                suggestion_id=suggestion.id,
-                actor_id=actor.id if actor else None,
-                at=now,
-                from_status=suggestion.status.value,
-                to_status=SuggestionStatus.EXPIRED.value,
-                reason=reason,
-            )
-        )
-        suggestion.status = SuggestionStatus.EXPIRED
-        suggestion.updated_at = now
-    return len(suggestions)
+    return withdraw_undecided_for(session, priority_id=priority.id, actor=actor, reason=reason)
 
 
 def filter_priorities(query: Select, filters: PriorityFilters) -> Select:

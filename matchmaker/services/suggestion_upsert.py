@@ -175,18 +175,21 @@ def withdraw_undecided_for(
     *,
     profile_ids: Iterable[int] | None = None,
     company_id: int | None = None,
+    priority_id: int | None = None,
     actor: User | None = None,
     reason: str,
 ) -> int:
-    """Expire every undecided suggestion of these profiles or this company, each with a
-    ReviewEvent, in the caller's transaction (no commit): nobody may act on them any more."""
+    """Expire every undecided suggestion of these profiles, this company or this priority, each
+    with a ReviewEvent, in the caller's transaction (no commit): nobody may act on them any more."""
     where = []
     if profile_ids is not None:
         where.append(Suggestion.profile_id.in_(list(profile_ids)))
     if company_id is not None:
         where.append(Suggestion.company_id == company_id)
+    if priority_id is not None:
+        where.append(Suggestion.priority_id == priority_id)
     if not where:
-        raise ValueError("withdraw_undecided_for needs profile_ids or company_id")
+        raise ValueError("withdraw_undecided_for needs profile_ids, company_id or priority_id")
     rows = session.scalars(
         select(Suggestion).where(Suggestion.status.in_(UNDECIDED), *where).order_by(Suggestion.id)
     ).all()

@@ -75,6 +75,8 @@ def test_min_score_filter(model, data) -> None:
     assert top_k_matches(model, [], data[1]) == []
     with pytest.raises(RankingError):
         top_k_matches(model, *data, top_k=0)
+    with pytest.raises(RankingError, match="n_jobs must be positive"):
+        top_k_matches(model, *data, n_jobs=0)
 
 
 def test_incremental_equals_full(model, data) -> None:
