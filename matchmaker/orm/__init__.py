@@ -1,6 +1,7 @@
 """SQLAlchemy 2.0 typed models, split by aggregate."""
 
 from matchmaker.orm.accounts import Role, User
+from matchmaker.orm.auth_events import AuthEvent, AuthEventKind
 from matchmaker.orm.base import Base, utcnow
 from matchmaker.orm.company import Company, CompanyStatus, InterestProfile, ProfileStatus
 from matchmaker.orm.imports import ImportBatch, ImportStatus
@@ -11,7 +12,7 @@ from matchmaker.orm.routing import RoutingRule, SensitiveCountry
 from matchmaker.orm.suggestion import RERANKABLE, ReviewEvent, Suggestion, SuggestionStatus
 
 __all__ = [
-    "RERANKABLE", "Base", "City", "Company", "CompanyStatus", "EmailStatus", "FailedJob",
+    "RERANKABLE", "AuthEvent", "AuthEventKind", "Base", "City", "Company", "CompanyStatus", "EmailStatus", "FailedJob",
     "ImportBatch", "ImportStatus",
     "InterestProfile", "Office", "OfficeKind", "OutboxEmail", "Priority", "PriorityStatus",
     "ProfileStatus", "ReviewEvent", "Role", "Suggestion", "SuggestionStatus", "User", "utcnow",

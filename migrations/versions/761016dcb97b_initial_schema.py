@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f2c3324238ce
+Revision ID: 761016dcb97b
 Revises: 
-Create Date: 2026-11-28 05:24:48.157858
+Create Date: 2026-12-04 06:53:32.231231
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = 'f2c3324238ce'
+revision = '761016dcb97b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -164,6 +164,26 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_company_id'), ['company_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_office_id'), ['office_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_role'), ['role'], unique=False)
+
+    op.create_table('auth_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('kind', sa.Enum('login_succeeded', 'login_failed', 'locked_out', 'logout', 'reset_requested', 'reset_used', 'password_changed', 'mfa_enrolled', 'mfa_used', 'mfa_failed', 'mfa_recovery_used', 'mfa_reset', 'session_ended', 'role_changed', 'account_deactivated', name='autheventkind', native_enum=False, length=30), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('ip', sa.String(length=45), nullable=False),
+    sa.Column('user_agent', sa.String(length=200), nullable=False),
+    sa.Column('detail', sa.String(length=300), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_auth_event_actor_id_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_auth_event_user_id_user'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_auth_event'))
+    )
+    with op.batch_alter_table('auth_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_auth_event_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_auth_event_email'), ['email'], unique=False)
+        batch_op.create_index('ix_auth_event_kind_at', ['kind', 'at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_auth_event_user_id'), ['user_id'], unique=False)
 
     op.create_table('import_batch',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -338,6 +358,13 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_import_batch_created_at'))
 
     op.drop_table('import_batch')
+    with op.batch_alter_table('auth_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_auth_event_user_id'))
+        batch_op.drop_index('ix_auth_event_kind_at')
+        batch_op.drop_index(batch_op.f('ix_auth_event_email'))
+        batch_op.drop_index(batch_op.f('ix_auth_event_at'))
+
+    op.drop_table('auth_event')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_role'))
         batch_op.drop_index(batch_op.f('ix_user_office_id'))
