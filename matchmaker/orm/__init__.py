@@ -12,7 +12,8 @@ from matchmaker.orm.routing import RoutingRule, SensitiveCountry
 from matchmaker.orm.suggestion import RERANKABLE, ReviewEvent, Suggestion, SuggestionStatus
 
 __all__ = [
-    "RERANKABLE", "AuthEvent", "AuthEventKind", "Base", "City", "Company", "CompanyStatus", "EmailStatus", "FailedJob",
+    "RERANKABLE", "AuthEvent", "AuthEventKind", "Base",
+    "City", "Company", "CompanyStatus", "EmailStatus", "FailedJob",
     "ImportBatch", "ImportStatus",
     "InterestProfile", "Office", "OfficeKind", "OutboxEmail", "Priority", "PriorityStatus",
     "ProfileStatus", "ReviewEvent", "Role", "Suggestion", "SuggestionStatus", "User", "utcnow",

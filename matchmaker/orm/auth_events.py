@@ -18,7 +18,7 @@ class AuthEventKind(enum.StrEnum):
     LOGOUT = "logout"
     RESET_REQUESTED = "reset_requested"
     RESET_USED = "reset_used"
-    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 - an event name
     MFA_ENROLLED = "mfa_enrolled"
     MFA_USED = "mfa_used"
     MFA_FAILED = "mfa_failed"
