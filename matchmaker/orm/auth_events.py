@@ -27,6 +27,8 @@ class AuthEventKind(enum.StrEnum):
     SESSION_ENDED = "session_ended"
     ROLE_CHANGED = "role_changed"
     ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated"
+    MEMBERSHIP_CHANGED = "membership_changed"  # a member moved to another company (a merge)
 
     @property
     def label(self) -> str:

@@ -40,6 +40,9 @@ def register(app: Flask) -> None:
 
     for blueprint in (queue_bp, oversight_bp, routing_bp, notify_bp):
         app.register_blueprint(blueprint)
+    from matchmaker.web.account.routes import bp as account_bp
+
+    app.register_blueprint(account_bp)
 
     from matchmaker import countries, naics
 
