@@ -32,7 +32,7 @@ class AuthEventKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").replace("mfa", "MFA").capitalize()
+        return self.value.replace("_", " ").capitalize().replace("Mfa", "MFA")
 
 
 class AuthEvent(Base):

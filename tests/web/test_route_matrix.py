@@ -180,6 +180,8 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
     "oversight.office_queue": ("GET", lambda w: f"/admin/queues/{w.office_a.id}", ADMIN_ONLY),
     "oversight.audit_log": ("GET", lambda w: "/admin/audit", ADMIN_ONLY),
     "oversight.audit_csv": ("GET", lambda w: "/admin/audit.csv", ADMIN_ONLY),
+    "auth_audit.events": ("GET", lambda w: "/admin/auth-events", ADMIN_ONLY),
+    "auth_audit.events_csv": ("GET", lambda w: "/admin/auth-events.csv", ADMIN_ONLY),
     "routing.rules": ("GET", lambda w: "/admin/routing", ADMIN_ONLY),
     "routing.move_rule": ("POST", lambda w: f"/admin/routing/{w.rule_a.id}/move", ADMIN_POST),
     "routing.delete_rule": ("POST", lambda w: f"/admin/routing/{w.rule_b.id}/delete", ADMIN_POST),
