@@ -31,13 +31,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from argon2 import PasswordHasher
 
-    from matchmaker import cli, database, passwords, security, web
+    from matchmaker import cli, database, hosts, passwords, security, web
     from matchmaker.extensions import csrf, db, limiter, login_manager, migrate
 
     # Library defaults (RFC 9106 low-memory profile) unless a deployment or the tests tune them.
     app.extensions[passwords.EXTENSION] = PasswordHasher(**app.config.get("ARGON2_PARAMS", {}))
     db.init_app(app)
     database.configure(app)
+    hosts.init_app(app)  # before any hook that reads the session or counts a rate limit
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     if not app.config.get("RATELIMIT_STORAGE_URI"):

@@ -6,6 +6,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -30,6 +31,10 @@ def defaults(instance_path: str) -> dict:
         "MAIL_SENDER": "Matchmaker <no-reply@matchmaker.localhost>",
         "MAIL_TIMEOUT": 10,
         "BASE_URL": "http://127.0.0.1:5000",
+        # Hosts the service answers for (Flask's TRUSTED_HOSTS); None: BASE_URL's host + loopback.
+        "TRUSTED_HOSTS": None,
+        # Number of reverse proxies in front whose X-Forwarded-* headers are believed; 0: none.
+        "PROXY_FIX": 0,
         # Sessions: an idle timeout (the permanent lifetime), an absolute one checked per request.
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=2),
         "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=12),
@@ -89,6 +94,19 @@ def load(app: Flask, test_config: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri.split("://", 1)[1]
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config["TRUSTED_HOSTS"], app.config["BASE_URL"])
+
+
+def trusted_hosts(configured, base_url: str) -> list[str]:
+    """The Host names to answer: a list or comma-separated string, else BASE_URL's host plus the
+    loopback names (development, health checks on the machine itself)."""
+    if isinstance(configured, str):
+        configured = configured.split(",")
+    hosts = [host.strip().lower() for host in configured or () if host.strip()]
+    if hosts:  # never an empty list: Flask would take it as "any host"
+        return hosts
+    base = (urlsplit(base_url).hostname or "").lower()
+    return list(dict.fromkeys(h for h in (base, "localhost", "127.0.0.1") if h))
 
 
 def _instance_secret(instance: Path) -> str:

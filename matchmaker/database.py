@@ -72,3 +72,14 @@ def configure(app: Flask) -> None:
     @app.teardown_request
     def reset_begin_mode(_exc):
         _begin_mode.set("IMMEDIATE")  # server threads are reused: back to the safe default
+
+
+@contextmanager
+def immediate_transactions() -> Iterator[None]:
+    """Within the block, this context's transactions begin IMMEDIATE (a short write of its own
+    inside a read-only request)."""
+    token = _begin_mode.set("IMMEDIATE")
+    try:
+        yield
+    finally:
+        _begin_mode.reset(token)

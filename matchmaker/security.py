@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from flask import Flask, flash, g, redirect, request, session, url_for
+from flask_login import current_user
 
-from flask import Flask, flash, redirect, request, session, url_for
-from flask_login import current_user, logout_user
-
+from matchmaker.database import SAFE_METHODS
 from matchmaker.extensions import db, login_manager
 from matchmaker.orm import User
+from matchmaker.services import sessions
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -17,20 +17,30 @@ CSP = (
 )
 
 
+# The session cookie's key for "<server-side session id>:<secret>" (see services/sessions.py).
+SESSION_KEY = "sid"
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    """Find the user for a session id of the form '<id>:<session token>'."""
+    """The user of a session id '<id>:<session token>', if the cookie's server session is live."""
     ident, _, token = user_id.partition(":")
     if not ident.isdigit():
         return None
     user = db.session.get(User, int(ident))
     if user is None or not token or user.session_token != token or not user.active:
         return None
+    record = sessions.live_session(db.session, user.id, session.get(SESSION_KEY, ""))
+    if record is None:
+        return None  # logged out, ended from another device, timed out, or never recorded
+    g.user_session = record
     return user
 
 
-def _now() -> float:
-    return datetime.now(UTC).timestamp()
+def current_session_id() -> int | None:
+    """The id of the server-side session of this request, if someone is logged in."""
+    record = g.get("user_session") if current_user.is_authenticated else None
+    return record.id if record is not None else None
 
 
 def init_app(app: Flask) -> None:
@@ -42,16 +52,17 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def enforce_session_timeouts():
-        if not current_user.is_authenticated:
+        if current_user.is_authenticated:
+            sessions.touch(db.session, g.user_session, read_only=request.method in SAFE_METHODS)
+            session.permanent = True  # refreshes the cookie's idle timeout
             return None
-        started = session.get("login_at", 0)
-        absolute = app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
-        if _now() - started > absolute:
-            logout_user()
-            session.clear()
-            flash("Your session has ended. Please log in again.", "info")
+        if "_user_id" not in session:
+            return None
+        # The cookie names a session that is over: timed out, logged out or ended elsewhere.
+        session.clear()
+        flash("Your session has ended. Please log in again.", "info")
+        if request.method == "GET" and request.endpoint not in ("auth.login", "static"):
             return redirect(url_for("auth.login", next=request.full_path))
-        session.permanent = True  # refreshes the idle timeout (PERMANENT_SESSION_LIFETIME)
         return None
 
     @app.after_request
@@ -66,11 +77,19 @@ def init_app(app: Flask) -> None:
         return response
 
 
-def start_session(user: User) -> None:
-    """Begin a fresh session for a user who just proved who they are."""
+def start_session(user: User, *, login: str | None = "password") -> None:
+    """Begin a fresh session for a user who just proved who they are.
+
+    `login` says how (recorded as a successful login); None when a session is only renewed, as
+    after a password change, which ended every session of the user including this one."""
     from flask_login import login_user
 
     session.clear()  # a new session at login: nothing carried over from before
+    record, cookie_value = sessions.begin_session(
+        db.session, user, ip=request.remote_addr or "",
+        user_agent=request.headers.get("User-Agent", ""), login=login,
+    )  # fmt: skip
     login_user(user)
-    session["login_at"] = _now()
+    session[SESSION_KEY] = cookie_value
     session.permanent = True
+    g.user_session = record

@@ -1,18 +1,14 @@
-"""Absolute links for emails, from a request or, in jobs and commands, from BASE_URL."""
+"""Absolute links for emails, always from the configured BASE_URL.
+
+Never from the request: its Host header is the client's to choose, and a link built from it
+would send a reset or invitation token to whichever host an attacker names.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import current_app, has_request_context, url_for
+from matchmaker.hosts import base_url_adapter
 
 
 def external_url(endpoint: str, **values) -> str:
-    """An absolute URL to an endpoint, usable in emails sent from anywhere."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
-        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
-    )
-    return adapter.build(endpoint, values, force_external=True)
+    """An absolute URL to an endpoint under BASE_URL, usable in emails sent from anywhere."""
+    return base_url_adapter().build(endpoint, values, force_external=True)

@@ -23,6 +23,7 @@ from matchmaker.orm import (
     SensitiveCountry,
     Suggestion,
     User,
+    UserSession,
     utcnow,
 )
 
@@ -177,3 +178,14 @@ class ImportBatchFactory(Base):
     content = IMPORT_CSV
     sha256 = "0" * 64
     row_count = 1
+
+
+class UserSessionFactory(Base):
+    """A live server-side session (its secret unknown: no cookie can name it)."""
+
+    class Meta:
+        model = UserSession
+
+    secret_hash = "0" * 64
+    ip = "192.0.2.10"
+    user_agent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"

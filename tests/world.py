@@ -32,6 +32,7 @@ class World:
     rule_a: object = None  # a routing rule sending suggestions to office A
     rule_b: object = None  # a second routing rule (deleted by the matrix)
     sensitive_a: object = None  # an entry of the sensitivity policy
+    session_a: object = None  # a live server-side session of company A's member (another device)
 
     def user(self, role: str):
         """The user acting as a role name of the matrix, or None for anonymous."""
@@ -83,4 +84,5 @@ def build_world() -> World:
     world.rule_a = f.RoutingRuleFactory(target_office=office_a, hq_country="JP")
     world.rule_b = f.RoutingRuleFactory(target_office=office_b, hq_country="FR")
     world.sensitive_a = f.SensitiveCountryFactory(country="RU")
+    world.session_a = f.UserSessionFactory(user_id=world.member_a.id)
     return world

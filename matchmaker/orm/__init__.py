@@ -9,6 +9,7 @@ from matchmaker.orm.ops import EmailStatus, FailedJob, OutboxEmail
 from matchmaker.orm.org import City, Office, OfficeKind
 from matchmaker.orm.priority import Priority, PriorityStatus
 from matchmaker.orm.routing import RoutingRule, SensitiveCountry
+from matchmaker.orm.sessions import SessionEnd, UserSession
 from matchmaker.orm.suggestion import RERANKABLE, ReviewEvent, Suggestion, SuggestionStatus
 
 __all__ = [
@@ -18,4 +19,5 @@ __all__ = [
     "InterestProfile", "Office", "OfficeKind", "OutboxEmail", "Priority", "PriorityStatus",
     "ProfileStatus", "ReviewEvent", "Role", "Suggestion", "SuggestionStatus", "User", "utcnow",
     "RoutingRule", "SensitiveCountry",
+    "SessionEnd", "UserSession",
 ]  # fmt: skip

@@ -27,10 +27,12 @@ class AuthEventKind(enum.StrEnum):
     SESSION_ENDED = "session_ended"
     ROLE_CHANGED = "role_changed"
     ACCOUNT_DEACTIVATED = "account_deactivated"
+    ACCOUNT_REACTIVATED = "account_reactivated"
+    MEMBERSHIP_CHANGED = "membership_changed"  # a member moved to another company (a merge)
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").replace("mfa", "MFA").capitalize()
+        return self.value.replace("_", " ").capitalize().replace("Mfa", "MFA")
 
 
 class AuthEvent(Base):

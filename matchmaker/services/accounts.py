@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, render_template
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matchmaker import passwords
-from matchmaker.orm import Role, User, utcnow
+from matchmaker.orm import AuthEvent, AuthEventKind, Role, SessionEnd, User, utcnow
 from matchmaker.orm.accounts import new_session_token
+from matchmaker.services.auth_events import record_auth_event
 from matchmaker.services.errors import DomainError
 from matchmaker.services.mail import kick_outbox, queue_email
+from matchmaker.services.sessions import end_all_sessions
 from matchmaker.tokens import InvalidToken, fingerprint, make_token, read_token
 from matchmaker.urls import external_url
 
@@ -34,16 +38,42 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None; records the login."""
+    """The active user with this email and password, or None (recorded as a failed login).
+
+    A success is recorded when the session starts (security.start_session), after any second
+    factor, not here."""
     user = find_user(session, email)
     ok = passwords.verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
+        reason = "wrong password" if not ok else "account inactive"
+        reason = "no such account" if user is None else reason
+        record_auth_event(
+            session, AuthEventKind.LOGIN_FAILED, user=user, email=normalise_email(email),
+            detail=reason,
+        )  # fmt: skip
+        session.commit()
         return None
     if passwords.needs_rehash(user.password_hash):
         user.password_hash = passwords.hash_password(password)
     user.last_login_at = utcnow()
     session.commit()
     return user
+
+
+def record_lockout(session: Session, email: str, *, ip: str, detail: str, window: int) -> None:
+    """Record that a login rate limit tripped: once per address, account and window, not for
+    every refused attempt (a flood must not flood the table)."""
+    email = normalise_email(email)[:254]
+    since = utcnow() - timedelta(seconds=window)
+    recent = select(AuthEvent.id).where(
+        AuthEvent.kind == AuthEventKind.LOCKED_OUT, AuthEvent.at >= since,
+        AuthEvent.email == email, AuthEvent.ip == ip[:45],
+    )  # fmt: skip
+    if session.scalar(recent.limit(1)) is not None:
+        return
+    user = find_user(session, email) if email else None
+    record_auth_event(session, AuthEventKind.LOCKED_OUT, user=user, email=email, detail=detail)
+    session.commit()
 
 
 def _set_password(user: User, new_password: str) -> None:
@@ -54,13 +84,16 @@ def _set_password(user: User, new_password: str) -> None:
 
 
 def change_password(session: Session, user: User, current: str, new_password: str) -> None:
-    """Replace the password after checking the current one."""
+    """Replace the password after checking the current one; every session of the user ends
+    (the caller starts a new one for the browser that changed it)."""
     if not passwords.verify_password(user.password_hash, current):
         raise WrongPassword("The current password is not correct.")
     try:
         _set_password(user, new_password)
     except passwords.WeakPassword as exc:
         raise DomainError(str(exc), field="new_password") from exc
+    record_auth_event(session, AuthEventKind.PASSWORD_CHANGED, user=user)
+    end_all_sessions(session, user, SessionEnd.PASSWORD_CHANGED)
     session.commit()
 
 
@@ -72,7 +105,14 @@ def request_password_reset(session: Session, email: str) -> None:
     """Email a reset link if the account exists; says nothing either way (no enumeration)."""
     user = find_user(session, email)
     if user is None or not user.active:
+        detail = "no such account" if user is None else "account inactive: nothing sent"
+        record_auth_event(
+            session, AuthEventKind.RESET_REQUESTED, user=user, email=normalise_email(email),
+            detail=detail,
+        )  # fmt: skip
+        session.commit()
         return
+    record_auth_event(session, AuthEventKind.RESET_REQUESTED, user=user, detail="link emailed")
     token = make_token(RESET, {"uid": user.id, "fp": _reset_fingerprint(user)})
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     body = render_template(
@@ -102,6 +142,8 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
         _set_password(user, new_password)
     except passwords.WeakPassword as exc:
         raise DomainError(str(exc), field="password") from exc
+    record_auth_event(session, AuthEventKind.RESET_USED, user=user)
+    end_all_sessions(session, user, SessionEnd.PASSWORD_RESET)
     session.commit()
     return user
 
@@ -141,9 +183,28 @@ def create_user(
     return user
 
 
-def set_active(session: Session, user: User, active: bool) -> None:
-    """Activate or deactivate an account; deactivation ends its sessions."""
+def set_active(
+    session: Session,
+    user: User,
+    active: bool,
+    *,
+    actor: User | None = None,
+    detail: str = "",
+    commit: bool = True,
+) -> None:
+    """Activate or deactivate an account (recorded); deactivation ends its sessions."""
+    if user.active == active:
+        return
     user.active = active
-    if not active:
+    if active:
+        record_auth_event(
+            session, AuthEventKind.ACCOUNT_REACTIVATED, user=user, actor=actor, detail=detail
+        )
+    else:
         user.session_token = new_session_token()
-    session.commit()
+        record_auth_event(
+            session, AuthEventKind.ACCOUNT_DEACTIVATED, user=user, actor=actor, detail=detail
+        )
+        end_all_sessions(session, user, SessionEnd.DEACTIVATED, actor=actor)
+    if commit:
+        session.commit()

@@ -20,6 +20,7 @@ from matchmaker.orm import (
 )
 from matchmaker.orm.accounts import new_session_token
 from matchmaker.passwords import verify_password
+from matchmaker.services import accounts
 from matchmaker.services.errors import Conflict, DomainError, NotFound
 from matchmaker.services.suggestion_upsert import withdraw_undecided_for
 
@@ -124,7 +125,10 @@ def delete_company(session: Session, company_id: int, acting: User, password: st
         member.email = f"deleted-user-{member.id}@deleted.invalid"
         member.name = ""
         member.password_hash = None
-        member.active = False
+        # Recorded under the anonymised address: the deletion keeps no contact of the member.
+        accounts.set_active(
+            session, member, False, actor=acting, detail="company account deleted", commit=False
+        )
         member.session_token = new_session_token()
     for profile in company.profiles:
         profile.title = f"Withdrawn profile #{profile.id}"

@@ -29,7 +29,7 @@ class AlreadyMember(DomainError):
     field = "email"
 
 
-def _renew(session: Session, user: User, name: str) -> User:
+def _renew(session: Session, user: User, name: str, inviter: User) -> User:
     """Let a removed member, or an invitee who never accepted, in again by a fresh invitation."""
     if user.password_hash is None and user.last_login_at is None:
         # Never used: a new account, so the invitation's lifetime starts again.
@@ -40,7 +40,8 @@ def _renew(session: Session, user: User, name: str) -> User:
             session, email, Role.COMPANY_MEMBER, name=name.strip(), company_id=company_id,
             commit=False,
         )  # fmt: skip
-    user.active = True  # a former member: their history stays, a new link lets them in
+    # A former member: their history stays, a new link lets them in.
+    accounts.set_active(session, user, True, actor=inviter, commit=False)
     user.session_token = new_session_token()  # links sent before stop working
     return user
 
@@ -71,7 +72,7 @@ def invite_member(
     elif existing.company_id == company_id and existing.role == Role.COMPANY_MEMBER:
         if existing.active and existing.password_hash:
             raise AlreadyMember(f"{existing.email} is already a member of {company.name}.")
-        user = _renew(session, existing, name)
+        user = _renew(session, existing, name, inviter)
     else:
         _tell_account_holder(session, existing, company, inviter)
         session.commit()
@@ -125,8 +126,7 @@ def remove_member(session: Session, company_id: int, member_id: int, acting: Use
         raise InvalidTransition("You cannot remove yourself; delete the company account instead.")
     if not member.active:
         raise InvalidTransition("This member was already removed.")
-    member.active = False
-    member.session_token = new_session_token()  # ends their sessions now
+    accounts.set_active(session, member, False, actor=acting, commit=False)  # ends their sessions
     session.commit()
     return member
 

@@ -105,10 +105,12 @@ def accept_invitation(session: Session, token: str, new_password: str) -> User:
     return user
 
 
-def set_staff_active(session: Session, user_id: int, active: bool) -> User:
+def set_staff_active(
+    session: Session, user_id: int, active: bool, actor: User | None = None
+) -> User:
     """Deactivate (ending their sessions and invitation links) or reactivate a staff member."""
     user = _staff(session, user_id)
-    accounts.set_active(session, user, active)
+    accounts.set_active(session, user, active, actor=actor)
     return user
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from matchmaker.jobs import enqueue
 from matchmaker.orm import (
+    AuthEventKind,
     Company,
     CompanyStatus,
     InterestProfile,
@@ -21,6 +22,7 @@ from matchmaker.orm import (
     User,
     utcnow,
 )
+from matchmaker.services.auth_events import record_auth_event
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
 from matchmaker.services.mail import kick_outbox, queue_email
 from matchmaker.services.ranking import rank_profile
@@ -180,6 +182,12 @@ def merge_company(
         session, company_id=source.id, actor=admin, reason=f"company merged into #{target.id}"
     )
     session.flush()  # the expiries carry the suggestions' versions before the bulk move below
+    for member in session.scalars(select(User).where(User.company_id == source.id)):
+        # Whose data a member sees changes: an authentication matter, recorded as such.
+        record_auth_event(
+            session, AuthEventKind.MEMBERSHIP_CHANGED, user=member, actor=admin,
+            detail=f"company #{source.id} merged into #{target.id}",
+        )  # fmt: skip
     session.execute(update(User).where(User.company_id == source.id).values(company_id=target.id))
     session.execute(
         update(InterestProfile)

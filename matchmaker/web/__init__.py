@@ -40,6 +40,11 @@ def register(app: Flask) -> None:
 
     for blueprint in (queue_bp, oversight_bp, routing_bp, notify_bp):
         app.register_blueprint(blueprint)
+    from matchmaker.web.account.routes import bp as account_bp
+    from matchmaker.web.auth_audit.routes import bp as auth_audit_bp
+
+    app.register_blueprint(account_bp)
+    app.register_blueprint(auth_audit_bp)
 
     from matchmaker import countries, naics
 

@@ -46,3 +46,21 @@ def test_test_config_replaces_the_instance_and_environment_layers(tmp_path, monk
     assert app.config["PAGE_SIZE"] == 25
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_trusted_hosts_default_to_the_base_url_host_and_loopback(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCHMAKER_BASE_URL", "https://Matchmaker.example.org:8443/app")
+    monkeypatch.setenv("MATCHMAKER_SECRET_KEY", "x")
+    app = _app(tmp_path)
+    config.load(app, None)
+    assert app.config["TRUSTED_HOSTS"] == ["matchmaker.example.org", "localhost", "127.0.0.1"]
+
+
+def test_trusted_hosts_from_the_environment_are_a_comma_separated_list(tmp_path, monkeypatch):
+    monkeypatch.setenv("MATCHMAKER_TRUSTED_HOSTS", "a.example, B.example,")
+    monkeypatch.setenv("MATCHMAKER_SECRET_KEY", "x")
+    app = _app(tmp_path)
+    config.load(app, None)
+    assert app.config["TRUSTED_HOSTS"] == ["a.example", "b.example"]
+    blank = config.trusted_hosts(" , ", "http://h.example")  # never [], which means any host
+    assert blank == ["h.example", "localhost", "127.0.0.1"]

@@ -46,6 +46,18 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         expect(LOGIN, 403, 403, 403, 403, 302),
     ),
     "admin.failed_jobs": ("GET", lambda w: "/admin/jobs", ADMIN_ONLY),
+    # one's own sessions: another user's session id answers 404; end it before "end all others"
+    "account.sessions_page": ("GET", lambda w: "/account/sessions", ANY_USER),
+    "account.end_session": (
+        "POST",
+        lambda w: f"/account/sessions/{w.session_a.id}/end",
+        expect(LOGIN, 302, 404, 404, 404, 404),
+    ),
+    "account.end_other_sessions": (
+        "POST",
+        lambda w: "/account/sessions/end-others",
+        expect(LOGIN, 302, 302, 302, 302, 302),
+    ),
     # companies: sign-up, own pages (company A's ids answer 404 to company B), import, admin
     "signup.signup": ("GET", lambda w: "/signup", GUEST_ONLY),
     "signup.sent": ("GET", lambda w: "/signup/sent", PUBLIC),
@@ -168,6 +180,8 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
     "oversight.office_queue": ("GET", lambda w: f"/admin/queues/{w.office_a.id}", ADMIN_ONLY),
     "oversight.audit_log": ("GET", lambda w: "/admin/audit", ADMIN_ONLY),
     "oversight.audit_csv": ("GET", lambda w: "/admin/audit.csv", ADMIN_ONLY),
+    "auth_audit.events": ("GET", lambda w: "/admin/auth-events", ADMIN_ONLY),
+    "auth_audit.events_csv": ("GET", lambda w: "/admin/auth-events.csv", ADMIN_ONLY),
     "routing.rules": ("GET", lambda w: "/admin/routing", ADMIN_ONLY),
     "routing.move_rule": ("POST", lambda w: f"/admin/routing/{w.rule_a.id}/move", ADMIN_POST),
     "routing.delete_rule": ("POST", lambda w: f"/admin/routing/{w.rule_b.id}/delete", ADMIN_POST),

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, logout_user
 
 from matchmaker.extensions import db, limiter
-from matchmaker.security import start_session
-from matchmaker.services import accounts
+from matchmaker.security import current_session_id, start_session
+from matchmaker.services import accounts, sessions
 from matchmaker.services.errors import DomainError
 from matchmaker.tokens import InvalidToken
 from matchmaker.web.auth.forms import (
@@ -26,6 +37,18 @@ def _account_key() -> str:
     return "login-account:" + accounts.normalise_email(request.form.get("email", ""))
 
 
+def _locked_out(scope: str):
+    """An on_breach hook recording that the login limit for an address or an account tripped."""
+
+    def hook(limit: RequestLimit) -> None:
+        accounts.record_lockout(
+            db.session, request.form.get("email", ""), ip=request.remote_addr or "",
+            detail=f"{limit.limit} per {scope}", window=limit.limit.get_expiry(),
+        )  # fmt: skip
+
+    return hook
+
+
 def _safe_next(target: str | None) -> str:
     """Only follow a same-site relative path after login, never an absolute URL."""
     if (
@@ -39,9 +62,16 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"], methods=["POST"])
 @limiter.limit(
-    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"], key_func=_account_key, methods=["POST"]
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"],
+    methods=["POST"],
+    on_breach=_locked_out("address"),
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_RATE_LIMIT_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    on_breach=_locked_out("account"),
 )
 def login():
     """Log in with email and password."""
@@ -51,7 +81,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            start_session(user)
+            start_session(user, login="password")  # records the successful login
             flash(f"Welcome, {user.name or user.email}.", "success")
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors.append("The email or password is not correct.")
@@ -61,8 +91,10 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Log out and forget the session."""
+    """Log out: the session ends on the server too, so a copy of its cookie stops working."""
+    sessions.log_out(db.session, current_user, current_session_id())
     logout_user()
+    session.clear()
     flash("You are logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -80,8 +112,8 @@ def change_password():
         except DomainError as exc:
             getattr(form, exc.field or "new_password").errors.append(str(exc))
         else:
-            # The token rotated: keep this session (the real user, not the proxy), end the others.
-            start_session(current_user._get_current_object())
+            # Every session ended: this browser gets a new one (the real user, not the proxy).
+            start_session(current_user._get_current_object(), login=None)
             flash("Your password was changed. Other sessions were logged out.", "success")
             return redirect(url_for("main.dashboard"))
     return render_template("auth/change_password.html", form=form)

@@ -169,7 +169,7 @@ def resend_invitation(user_id: int):
 @admin_required
 def deactivate_staff(user_id: int):
     """Deactivate a staff member: they are logged out and cannot log in."""
-    return _staff_action(lambda: staff.set_staff_active(db.session, user_id, False),
+    return _staff_action(lambda: staff.set_staff_active(db.session, user_id, False, current_user),
                          "{} was deactivated and logged out.")  # fmt: skip
 
 
@@ -177,7 +177,7 @@ def deactivate_staff(user_id: int):
 @admin_required
 def activate_staff(user_id: int):
     """Reactivate a staff member."""
-    return _staff_action(lambda: staff.set_staff_active(db.session, user_id, True),
+    return _staff_action(lambda: staff.set_staff_active(db.session, user_id, True, current_user),
                          "{} was reactivated.")  # fmt: skip
 
 
@@ -209,7 +209,7 @@ def accept_invitation(token: str):
         except (InvalidToken, DomainError) as exc:
             attach_error(form, exc, "password")
         else:
-            start_session(user)
+            start_session(user, login="staff invitation link")
             flash(f"Welcome to {user.office.name}. Your password is set.", "success")
             return redirect(url_for("office.dashboard"))
     return render_template("org/accept_invitation.html", form=form, user=invited)

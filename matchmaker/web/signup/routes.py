@@ -59,7 +59,7 @@ def confirm(token: str):
     except InvalidToken as exc:
         flash(str(exc), "error")
         return redirect(url_for("auth.login"))
-    start_session(user)
+    start_session(user, login="sign-up link")
     if user.company.status == CompanyStatus.ACTIVE:
         flash("Your email is confirmed. Now tell cities what you look for.", "success")
     else:
@@ -82,7 +82,7 @@ def accept_invitation(token: str):
         except DomainError as exc:
             getattr(form, exc.field or "password").errors.append(str(exc))
         else:
-            start_session(user)
+            start_session(user, login="company invitation link")
             flash(f"Welcome to {user.company.name} on Matchmaker.", "success")
             return redirect(url_for("company.overview"))
     return render_template("signup/accept_invitation.html", form=form, user=user)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 761016dcb97b
+Revision ID: 76c65afbf87b
 Revises: 
-Create Date: 2026-12-04 06:53:32.231231
+Create Date: 2026-12-04 07:07:07.096049
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '761016dcb97b'
+revision = '76c65afbf87b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -168,7 +168,7 @@ def upgrade():
     op.create_table('auth_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', matchmaker.orm.base.UTCDateTime(), nullable=False),
-    sa.Column('kind', sa.Enum('login_succeeded', 'login_failed', 'locked_out', 'logout', 'reset_requested', 'reset_used', 'password_changed', 'mfa_enrolled', 'mfa_used', 'mfa_failed', 'mfa_recovery_used', 'mfa_reset', 'session_ended', 'role_changed', 'account_deactivated', name='autheventkind', native_enum=False, length=30), nullable=False),
+    sa.Column('kind', sa.Enum('login_succeeded', 'login_failed', 'locked_out', 'logout', 'reset_requested', 'reset_used', 'password_changed', 'mfa_enrolled', 'mfa_used', 'mfa_failed', 'mfa_recovery_used', 'mfa_reset', 'session_ended', 'role_changed', 'account_deactivated', 'account_reactivated', 'membership_changed', name='autheventkind', native_enum=False, length=30), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
@@ -265,6 +265,22 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_sensitive_country')),
     sa.UniqueConstraint('country', name=op.f('uq_sensitive_country_country'))
     )
+    op.create_table('user_session',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('secret_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('last_seen_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('ip', sa.String(length=45), nullable=False),
+    sa.Column('user_agent', sa.String(length=200), nullable=False),
+    sa.Column('ended_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('end_reason', sa.String(length=30), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_user_session_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_user_session'))
+    )
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.create_index('ix_user_session_user_live', ['user_id', 'ended_at'], unique=False)
+
     op.create_table('suggestion',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('priority_id', sa.Integer(), nullable=False),
@@ -338,6 +354,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_suggestion_company_id'))
 
     op.drop_table('suggestion')
+    with op.batch_alter_table('user_session', schema=None) as batch_op:
+        batch_op.drop_index('ix_user_session_user_live')
+
+    op.drop_table('user_session')
     op.drop_table('sensitive_country')
     with op.batch_alter_table('routing_rule', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_routing_rule_target_office_id'))

@@ -1,0 +1,1 @@
+"""Admins: the authentication audit (logins, lockouts, resets, sessions, deactivations)."""
