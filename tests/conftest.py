@@ -82,6 +82,9 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         db.session.commit()
+        # Buffered, the response is closed before open() returns: the jobs a request leaves to
+        # run after its response (mail, re-ranks) have run when the test looks, deterministically.
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

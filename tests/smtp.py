@@ -9,10 +9,18 @@ from email.message import Message
 
 from aiosmtpd.controller import Controller
 
+REFUSED_DOMAIN = "refused.example"  # the server answers 550 for every mailbox there
+
 
 class _Handler:
     def __init__(self, messages: list[Message]):
         self.messages = messages
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.endswith("@" + REFUSED_DOMAIN):
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
         self.messages.append(email.message_from_bytes(envelope.content))

@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matchmaker import passwords
+from matchmaker.jobs import enqueue
 from matchmaker.orm import Role, User, utcnow
 from matchmaker.orm.accounts import new_session_token
 from matchmaker.services.errors import DomainError
-from matchmaker.services.mail import kick_outbox, queue_email
+from matchmaker.services.mail import queue_email
 from matchmaker.tokens import InvalidToken, fingerprint, make_token, read_token
 from matchmaker.urls import external_url
 
@@ -69,7 +70,16 @@ def _reset_fingerprint(user: User) -> str:
 
 
 def request_password_reset(session: Session, email: str) -> None:
-    """Email a reset link if the account exists; says nothing either way (no enumeration)."""
+    """Ask for a reset link by email; says nothing either way (no enumeration).
+
+    The request does the same work whether or not the account exists, so its timing tells
+    nothing either: it records a job, which looks the address up and emails the link."""
+    enqueue("send_password_reset", normalise_email(email))
+    session.commit()
+
+
+def send_password_reset(session: Session, email: str) -> None:
+    """Job body: queue a reset link for an active account with this address, else nothing."""
     user = find_user(session, email)
     if user is None or not user.active:
         return
@@ -83,7 +93,6 @@ def request_password_reset(session: Session, email: str) -> None:
     )
     queue_email(session, user.email, "Reset your Matchmaker password", body)
     session.commit()
-    kick_outbox()
 
 
 def user_for_reset(session: Session, token: str) -> User:
