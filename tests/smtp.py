@@ -54,3 +54,36 @@ class LocalSMTP:
         links = [u for u in re.findall(r"https?://\S+", body) if path_fragment in u]
         assert links, f"no link with {path_fragment!r} in: {body}"
         return links[-1]
+
+
+class SilentSMTP:
+    """An "SMTP server" that accepts connections and never says a word, not even its greeting:
+    a client waits on it until its own timeout."""
+
+    def __init__(self):
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self.port = self._sock.getsockname()[1]
+        self._accepted: list[socket.socket] = []
+
+    def connections(self) -> int:
+        """How many clients have connected so far (taken from the backlog without waiting)."""
+        self._sock.setblocking(False)
+        try:
+            while True:
+                self._accepted.append(self._sock.accept()[0])
+        except BlockingIOError:
+            return len(self._accepted)
+
+    def hang_up_on_next(self, timeout: float = 30) -> None:
+        """Wait for the next client and hang up on it: it stops waiting at once."""
+        self._sock.settimeout(timeout)
+        conn, _ = self._sock.accept()
+        self._accepted.append(conn)
+        conn.close()
+
+    def stop(self) -> None:
+        for conn in self._accepted:
+            conn.close()
+        self._sock.close()
