@@ -56,6 +56,7 @@ def defaults(instance_path: str) -> dict:
         "JOBS_MAX_ATTEMPTS": 5,  # on RQ workers, with back-off between tries
         "JOBS_SWEEP_SECONDS": 60,  # how often `flask worker` hands over due jobs and emails
         "JOBS_STALE_AFTER": 6 * 3600,  # handed over this long ago and not done: lost, retry
+        "JOBS_TIMEOUT": 3600,  # an RQ worker stops a job after this long (RQ's default: 180 s)
         # Redis calls from the web process give up fast: a Redis that is down costs no page.
         "REDIS_SOCKET_TIMEOUT": 0.5,
         "HEALTH_REDIS_TIMEOUT": 0.05,
