@@ -120,7 +120,7 @@ def _rerank(session: Session, company: Company) -> None:
                 InterestProfile.company_id == company.id,
                 InterestProfile.status == ProfileStatus.ACTIVE,
             )
-        )
+        ).all()
         for profile_id in ids:
             enqueue("rank_profile", profile_id)
 
