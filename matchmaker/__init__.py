@@ -44,6 +44,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         # One process in development; shared counters in Redis once there are several.
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(("redis", "rediss")):
+        timeout = float(app.config["REDIS_SOCKET_TIMEOUT"])
+        app.config.setdefault(
+            "RATELIMIT_STORAGE_OPTIONS",
+            {"socket_connect_timeout": timeout, "socket_timeout": timeout},
+        )
     limiter.init_app(app)
     login_manager.init_app(app)
     security.init_app(app)

@@ -35,17 +35,21 @@ def register(app: Flask) -> None:
     @app.cli.command("worker")
     @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
     def worker(burst: bool) -> None:
-        """Run an RQ worker for background jobs (needs MATCHMAKER_REDIS_URL)."""
-        from rq import SimpleWorker
-
-        from matchmaker.jobs import import_job_modules, queue
+        """Run an RQ worker for background jobs (needs MATCHMAKER_REDIS_URL); every
+        JOBS_SWEEP_SECONDS it also hands over jobs and emails that are due (retries, and what
+        waited while Redis was down)."""
+        from matchmaker.jobs import queue, worker_class
 
         if not current_app.config.get("REDIS_URL"):
             fail("MATCHMAKER_REDIS_URL is not set; without Redis, jobs run in the web process.")
-        import_job_modules()
-        q = queue()
-        # SimpleWorker runs jobs in this process, inside this command's app context and engine.
-        SimpleWorker([q], connection=q.connection).work(burst=burst, with_scheduler=True)
+        q = queue(worker=True)
+        interval = int(current_app.config["JOBS_SWEEP_SECONDS"])
+        # A SimpleWorker runs jobs in this process, inside this command's app context; its
+        # blocking wait is no longer than the sweep interval, so sweeps happen when idle too.
+        worker = worker_class()(
+            [q], connection=q.connection, maintenance_interval=interval, worker_ttl=interval + 15
+        )
+        worker.work(burst=burst, with_scheduler=True)
 
     @app.cli.command("send-mail")
     def send_mail() -> None:
@@ -57,11 +61,11 @@ def register(app: Flask) -> None:
 
     @app.cli.command("retry-jobs")
     def retry_jobs() -> None:
-        """Run again the background jobs that failed every retry."""
-        from matchmaker.jobs import import_job_modules, retry_failed
+        """Run here, now, every background job not done: failed ones, retries that are waiting,
+        and jobs Redis could not take (run it from cron)."""
+        from matchmaker.jobs import retry_all
 
-        import_job_modules()
-        ok, failed = retry_failed()
+        ok, failed = retry_all()
         click.echo(f"{ok} job(s) succeeded, {failed} still failing")
         if failed:
             sys.exit(1)

@@ -82,10 +82,11 @@ def train_command(name: str | None, eval_dir: str | None) -> None:
 def rank_command(background: bool) -> None:
     """Re-rank all open priorities against all active profiles."""
     from matchmaker.jobs import enqueue
-    from matchmaker.services.ranking import Progress, rerank_all, rerank_everything
+    from matchmaker.services.ranking import Progress, rerank_all
 
     if background:
-        enqueue(rerank_everything)
+        enqueue("rerank_everything")
+        db.session.commit()
         click.echo("re-rank queued")
         return
     bars = _StageBars()

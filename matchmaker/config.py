@@ -51,11 +51,20 @@ def defaults(instance_path: str) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_HEADERS_ENABLED": True,
+        # With Redis down, count in this process's memory (and log it) rather than answer 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_RATE_LIMIT_ADDRESS": "20 per minute",
         "LOGIN_RATE_LIMIT_ACCOUNT": "5 per minute",
         "PASSWORD_RESET_MAX_AGE": 3600,
         "INVITATION_MAX_AGE": 7 * 24 * 3600,
         "JOBS_INLINE_RETRIES": 3,
+        "JOBS_MAX_ATTEMPTS": 5,  # on RQ workers, with back-off between tries
+        "JOBS_SWEEP_SECONDS": 60,  # how often `flask worker` hands over due jobs and emails
+        "JOBS_STALE_AFTER": 6 * 3600,  # handed over this long ago and not done: lost, retry
+        "JOBS_TIMEOUT": 3600,  # an RQ worker stops a job after this long (RQ's default: 180 s)
+        # Redis calls from the web process give up fast: a Redis that is down costs no page.
+        "REDIS_SOCKET_TIMEOUT": 0.5,
+        "HEALTH_REDIS_TIMEOUT": 0.05,
         "MODELS_DIR": str(Path(instance_path).parent / "models"),
         "MODEL_NAME": None,
         "RANK_TOP_K": 20,

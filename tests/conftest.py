@@ -82,8 +82,22 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         db.session.commit()
+        # Buffered, each response is closed before open() returns: the jobs a request leaves to
+        # run after its response (mail, re-ranks) have run when the test looks, deterministically.
+        kwargs.setdefault("buffered", True)
+        return super().open(*args, **kwargs)
+
+    def run_wsgi_app(self, environ, buffered=False):
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            body, status, headers = super().run_wsgi_app(environ, buffered=False)
+        # As behind a real server, the body is closed (running its after-response hooks) once
+        # the request's context has ended and its session has let go of the database.
+        if buffered:
+            close = getattr(body, "close", None)
+            body = list(body)
+            if close is not None:
+                close()
+        return body, status, headers
 
 
 @pytest.fixture

@@ -5,17 +5,29 @@ from __future__ import annotations
 import email
 import re
 import socket
+import threading
 from email.message import Message
 
 from aiosmtpd.controller import Controller
 
+REFUSED_DOMAIN = "refused.example"  # the server answers 550 for every mailbox there
+
 
 class _Handler:
-    def __init__(self, messages: list[Message]):
+    def __init__(self, messages: list[Message], arrived: threading.Condition):
         self.messages = messages
+        self.arrived = arrived
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        if address.endswith("@" + REFUSED_DOMAIN):
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append(email.message_from_bytes(envelope.content))
+        with self.arrived:
+            self.messages.append(email.message_from_bytes(envelope.content))
+            self.arrived.notify_all()
         return "250 OK"
 
 
@@ -29,7 +41,9 @@ class LocalSMTP:
     def __init__(self):
         self.messages: list[Message] = []
         self.port = free_port()
-        self._controller = Controller(_Handler(self.messages), hostname="127.0.0.1", port=self.port)
+        self._arrived = threading.Condition()
+        handler = _Handler(self.messages, self._arrived)
+        self._controller = Controller(handler, hostname="127.0.0.1", port=self.port)
 
     def start(self) -> None:
         self._controller.start()
@@ -40,9 +54,49 @@ class LocalSMTP:
     def to(self, address: str) -> list[Message]:
         return [m for m in self.messages if m["To"] == address]
 
+    def wait_for(self, address: str, timeout: float = 15) -> list[Message]:
+        """The messages to an address, waiting for the first one to arrive: behind a real server
+        (the browser tests) mail is delivered after the response, in the server's thread."""
+        with self._arrived:
+            self._arrived.wait_for(lambda: self.to(address), timeout)
+        return self.to(address)
+
     def last_link(self, address: str, path_fragment: str) -> str:
         """The last URL in the newest email to an address that contains path_fragment."""
-        body = self.to(address)[-1].get_payload(decode=True).decode()
+        body = self.wait_for(address)[-1].get_payload(decode=True).decode()
         links = [u for u in re.findall(r"https?://\S+", body) if path_fragment in u]
         assert links, f"no link with {path_fragment!r} in: {body}"
         return links[-1]
+
+
+class SilentSMTP:
+    """An "SMTP server" that accepts connections and never says a word, not even its greeting:
+    a client waits on it until its own timeout."""
+
+    def __init__(self):
+        self._sock = socket.socket()
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(16)
+        self.port = self._sock.getsockname()[1]
+        self._accepted: list[socket.socket] = []
+
+    def connections(self) -> int:
+        """How many clients have connected so far (taken from the backlog without waiting)."""
+        self._sock.setblocking(False)
+        try:
+            while True:
+                self._accepted.append(self._sock.accept()[0])
+        except BlockingIOError:
+            return len(self._accepted)
+
+    def hang_up_on_next(self, timeout: float = 30) -> None:
+        """Wait for the next client and hang up on it: it stops waiting at once."""
+        self._sock.settimeout(timeout)
+        conn, _ = self._sock.accept()
+        self._accepted.append(conn)
+        conn.close()
+
+    def stop(self) -> None:
+        for conn in self._accepted:
+            conn.close()
+        self._sock.close()

@@ -5,7 +5,7 @@ from matchmaker.orm.auth_events import AuthEvent, AuthEventKind
 from matchmaker.orm.base import Base, utcnow
 from matchmaker.orm.company import Company, CompanyStatus, InterestProfile, ProfileStatus
 from matchmaker.orm.imports import ImportBatch, ImportStatus
-from matchmaker.orm.ops import EmailStatus, FailedJob, OutboxEmail
+from matchmaker.orm.ops import BackgroundJob, EmailStatus, JobStatus, OutboxEmail
 from matchmaker.orm.org import City, Office, OfficeKind
 from matchmaker.orm.priority import Priority, PriorityStatus
 from matchmaker.orm.routing import RoutingRule, SensitiveCountry
@@ -13,8 +13,8 @@ from matchmaker.orm.sessions import SessionEnd, UserSession
 from matchmaker.orm.suggestion import RERANKABLE, ReviewEvent, Suggestion, SuggestionStatus
 
 __all__ = [
-    "RERANKABLE", "AuthEvent", "AuthEventKind", "Base",
-    "City", "Company", "CompanyStatus", "EmailStatus", "FailedJob",
+    "RERANKABLE", "AuthEvent", "AuthEventKind", "BackgroundJob", "Base", "JobStatus",
+    "City", "Company", "CompanyStatus", "EmailStatus",
     "ImportBatch", "ImportStatus",
     "InterestProfile", "Office", "OfficeKind", "OutboxEmail", "Priority", "PriorityStatus",
     "ProfileStatus", "ReviewEvent", "Role", "Suggestion", "SuggestionStatus", "User", "utcnow",

@@ -1,4 +1,4 @@
-"""Operational tables: the email outbox and jobs that failed every retry."""
+"""Operational tables: the email outbox and the background jobs not yet done."""
 
 from __future__ import annotations
 
@@ -37,13 +37,28 @@ class OutboxEmail(Base):
     transport: Mapped[str] = mapped_column(String(10), default="")
 
 
-class FailedJob(Base):
-    __tablename__ = "failed_job"
+class JobStatus(enum.StrEnum):
+    PENDING = "pending"  # recorded with its cause; waiting to be handed over or retried
+    QUEUED = "queued"  # handed to the RQ queue
+    RUNNING = "running"
+    FAILED = "failed"  # gave up after the last retry; `flask retry-jobs` runs it again
+
+
+class BackgroundJob(Base):
+    """A job recorded in the transaction of the change that caused it; deleted once it ran.
+
+    `name` is the job's stable registry name (matchmaker/jobs/registry.py), never a module path.
+    """
+
+    __tablename__ = "background_job"
+    __table_args__ = (Index("ix_background_job_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(String(100))
     args: Mapped[list] = mapped_column(default=list)
-    error: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[JobStatus] = mapped_column(str_enum(JobStatus, 10), default=JobStatus.PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
-    failed_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    resolved_at: Mapped[datetime | None]
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handed_at: Mapped[datetime | None]  # last handed to RQ, or started running

@@ -9,11 +9,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matchmaker import passwords
+from matchmaker.jobs import enqueue
 from matchmaker.orm import AuthEvent, AuthEventKind, Role, SessionEnd, User, utcnow
 from matchmaker.orm.accounts import new_session_token
 from matchmaker.services.auth_events import record_auth_event
 from matchmaker.services.errors import DomainError
-from matchmaker.services.mail import kick_outbox, queue_email
+from matchmaker.services.mail import queue_email
 from matchmaker.services.sessions import end_all_sessions
 from matchmaker.tokens import InvalidToken, fingerprint, make_token, read_token
 from matchmaker.urls import external_url
@@ -102,7 +103,16 @@ def _reset_fingerprint(user: User) -> str:
 
 
 def request_password_reset(session: Session, email: str) -> None:
-    """Email a reset link if the account exists; says nothing either way (no enumeration)."""
+    """Ask for a reset link by email; says nothing either way (no enumeration).
+
+    The request does the same work whether or not the account exists, so its timing tells
+    nothing either: it records a job, which looks the address up and emails the link."""
+    enqueue("send_password_reset", normalise_email(email))
+    session.commit()
+
+
+def send_password_reset(session: Session, email: str) -> None:
+    """Job body: queue a reset link for an active account with this address, else nothing."""
     user = find_user(session, email)
     if user is None or not user.active:
         detail = "no such account" if user is None else "account inactive: nothing sent"
@@ -123,7 +133,6 @@ def request_password_reset(session: Session, email: str) -> None:
     )
     queue_email(session, user.email, "Reset your Matchmaker password", body)
     session.commit()
-    kick_outbox()
 
 
 def user_for_reset(session: Session, token: str) -> User:

@@ -24,8 +24,7 @@ from matchmaker.orm import (
 )
 from matchmaker.services import accounts, trust
 from matchmaker.services.errors import Conflict, DomainError, NotFound
-from matchmaker.services.mail import kick_outbox, queue_email
-from matchmaker.services.ranking import rank_profile
+from matchmaker.services.mail import queue_email
 from matchmaker.services.suggestion_upsert import withdraw_undecided_for
 from matchmaker.tokens import InvalidToken, make_token, read_token
 from matchmaker.urls import external_url
@@ -122,7 +121,6 @@ def _tell_account_holder(session: Session, user: User) -> None:
     )  # fmt: skip
     queue_email(session, user.email, "Someone tried to sign up with your address", body)
     session.commit()
-    kick_outbox()
 
 
 def register_company(
@@ -139,6 +137,9 @@ def register_company(
         raise DomainError(str(exc), field="password") from exc
     existing = accounts.find_user(session, email)
     if existing is not None:
+        # The new account's password hash is the slow step: do it here too, so both answers
+        # take as long and the timing reveals no accounts.
+        passwords.hash_password(password)
         _tell_account_holder(session, existing)
         return None
     company = Company(
@@ -163,7 +164,6 @@ def register_company(
     )
     queue_email(session, user.email, "Confirm your company's Matchmaker sign-up", body)
     session.commit()
-    kick_outbox()
     return company
 
 
@@ -194,7 +194,6 @@ def confirm_signup(session: Session, token: str) -> User:
     else:
         company.status = CompanyStatus.ACTIVE
     session.commit()
-    kick_outbox()
     return user
 
 
@@ -216,11 +215,11 @@ def update_company(
     _check_version(company, version)
     check_details(details)
     _apply_details(company, details)
-    session.commit()
     if company.status == CompanyStatus.ACTIVE:
         for profile in company.profiles:
             if profile.status == ProfileStatus.ACTIVE:
-                enqueue(rank_profile, profile.id)
+                enqueue("rank_profile", profile.id)
+    session.commit()
     return company
 
 
@@ -239,11 +238,13 @@ def _apply_profile(profile: InterestProfile, data: ProfileData) -> None:
     profile.reminder_sent_at = None  # touched: the 12-month clock starts again
 
 
-def _after_profile_save(profile: InterestProfile, old_status: ProfileStatus | None) -> None:
-    """Re-rank an active profile of a published company; a status change lets ranking expire."""
+def _rank_after_save(profile: InterestProfile, old_status: ProfileStatus | None) -> None:
+    """Re-rank an active profile of a published company; a status change lets ranking expire.
+
+    Recorded in the saving transaction (call it after a flush, before the commit)."""
     published = profile.company.status == CompanyStatus.ACTIVE
     if published and (profile.status == ProfileStatus.ACTIVE or old_status != profile.status):
-        enqueue(rank_profile, profile.id)
+        enqueue("rank_profile", profile.id)
 
 
 def create_profile(session: Session, company_id: int, data: ProfileData) -> InterestProfile:
@@ -252,8 +253,9 @@ def create_profile(session: Session, company_id: int, data: ProfileData) -> Inte
     profile = InterestProfile(company_id=company_id, title="")
     _apply_profile(profile, data)
     session.add(profile)
+    session.flush()
+    _rank_after_save(profile, None)
     session.commit()
-    _after_profile_save(profile, None)
     return profile
 
 
@@ -282,6 +284,7 @@ def update_profile(
         withdraw_undecided_for(
             session, profile_ids=[profile.id], actor=actor, reason=f"profile {profile.status.value}"
         )
+    _rank_after_save(profile, old_status)
     try:
         session.commit()
     except StaleDataError as exc:
@@ -289,7 +292,6 @@ def update_profile(
         raise Conflict(
             "Someone changed this profile or one of its matches meanwhile. Reload and try again."
         ) from exc
-    _after_profile_save(profile, old_status)
     return profile
 
 

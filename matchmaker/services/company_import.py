@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from matchmaker.jobs import enqueue, job
+from matchmaker.jobs import enqueue
 from matchmaker.orm import (
     Company,
     CompanyStatus,
@@ -228,22 +228,21 @@ def run_import(session: Session, batch_id: int, user: User) -> ImportBatch:
     batch.unchanged_count = counts[UNCHANGED] + counts[SKIP]
     try:
         session.flush()
-        ids = [p.id for p in profiles if p is not None]  # read before commit expires them
+        ids = [p.id for p in profiles if p is not None]
+        if ids:
+            enqueue("rank_imported", ids)
         session.commit()
     except IntegrityError as exc:  # someone imported the same companies at the same moment
         session.rollback()
         raise Conflict("Another import changed these companies meanwhile; preview again.") from exc
-    if ids:
-        enqueue(rank_imported, ids)
     return batch
 
 
-@job
-def rank_imported(profile_ids: list[int]) -> int:
+def rank_imported(session: Session, profile_ids: list[int]) -> int:
     """Rank the profiles an import created or changed: one by one when few, else a full re-rank
     (chunked matrix products beat thousands of one-profile passes)."""
     from matchmaker.services import ranking
 
     if len(profile_ids) > RANK_ONE_BY_ONE:
-        return ranking.rerank_everything()
-    return sum(ranking.rank_profile(pid) or 0 for pid in profile_ids)
+        return ranking.rerank_all(session).written
+    return sum(ranking.rank_profile_now(session, pid).written for pid in profile_ids)

@@ -1,4 +1,8 @@
-"""Email through an outbox table: queued in the caller's transaction, delivered by a job."""
+"""Email through an outbox table: queued in the caller's transaction, delivered by a job.
+
+queue_email() records the email and the delivery job with the caller's change; the job runs
+after the commit, never inside a web request (matchmaker/jobs). Delivery isolates each message:
+one that cannot be built or that the server refuses is marked failed, the rest go on."""
 
 from __future__ import annotations
 
@@ -6,16 +10,16 @@ import logging
 import re
 import smtplib
 import sys
-from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import current_app
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from matchmaker.jobs import enqueue, job
-from matchmaker.orm import EmailStatus, FailedJob, OutboxEmail, utcnow
+from matchmaker.jobs import enqueue
+from matchmaker.jobs.runner import backoff
+from matchmaker.orm import EmailStatus, OutboxEmail, utcnow
 from matchmaker.services.errors import InvalidTransition, NotFound
 
 log = logging.getLogger(__name__)
@@ -24,33 +28,53 @@ MAX_ATTEMPTS = 8
 BATCH = 100
 
 
+# Control characters (CR and LF above all) in a header would start a new header or break the
+# message: the email library refuses them, which used to block the whole outbox.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+_FIELD_NAME = re.compile(r"[!-9;-~]+")  # RFC 5322: printable ASCII except the colon
+
+
+def clean_header(value: str) -> str:
+    """A header value on one line: every run of control characters folds to one space."""
+    return _CONTROL.sub(" ", str(value)).strip()
+
+
+def header_name(name: str) -> str:
+    """The name itself if it is a valid header name; ValueError otherwise (never folded: a
+    name is the code's choice, not user text)."""
+    if not _FIELD_NAME.fullmatch(name):
+        raise ValueError(f"invalid email header name {name!r}")
+    return name
+
+
 def queue_email(
     session: Session, to: str, subject: str, body: str, headers: dict | None = None
 ) -> OutboxEmail:
-    """Add an email to the outbox; it is sent once the caller's transaction commits."""
-    email = OutboxEmail(to=to, subject=subject[:300], body=body, headers=headers or {})
+    """Add an email to the outbox; its delivery runs once the caller's transaction commits."""
+    headers = {header_name(k): clean_header(v) for k, v in (headers or {}).items()}
+    email = OutboxEmail(
+        to=clean_header(to)[:254], subject=clean_header(subject)[:300], body=body, headers=headers
+    )
     session.add(email)
+    enqueue("deliver_outbox", session=session)  # once per transaction, however many emails
     return email
 
 
 def kick_outbox() -> None:
-    """Ask for delivery of whatever the outbox holds (call after commit)."""
-    enqueue(deliver_outbox)
-
-
-def backoff(attempts: int) -> timedelta:
-    """Wait before the next try: 30 s, 1 min, 2 min ... capped at one hour."""
-    return timedelta(seconds=min(30 * 2 ** (attempts - 1), 3600))
+    """Kept for older call sites, does nothing: queue_email() records the delivery itself."""
 
 
 def _message(email: OutboxEmail) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = current_app.config["MAIL_SENDER"]
-    msg["To"] = email.to
-    msg["Subject"] = email.subject
+    # Cleaned again: rows queued before headers were cleaned must not block the outbox.
+    msg["To"] = clean_header(email.to)
+    msg["Subject"] = clean_header(email.subject)
     msg["Message-ID"] = make_msgid(domain="matchmaker.localhost")
     for name, value in (email.headers or {}).items():
-        msg[name] = value
+        msg[header_name(name)] = clean_header(value)
     msg.set_content(email.body)
     return msg
 
@@ -97,12 +121,20 @@ def _next_due(session: Session, now) -> OutboxEmail | None:
     )
 
 
-@job
+# The server refused this message, not the connection: the others may still go.
+REFUSED = (
+    smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError, ValueError, UnicodeError,
+)  # fmt: skip
+
+
 def deliver_outbox() -> int:
     """Send due emails one at a time, each committed at once; returns the number sent.
 
-    One commit per email means a crash re-sends at most one message. When SMTP refuses a
-    connection the round stops: the rest stay pending rather than each waiting for a timeout.
+    One commit per email means a crash re-sends at most one message. A message that cannot be
+    built, or that the server refuses, fails alone (with the reason, for the admin outbox) and
+    the round goes on. When the connection itself fails the round stops: the rest stay pending
+    rather than each waiting for a timeout.
     """
     from matchmaker.extensions import db
 
@@ -116,17 +148,22 @@ def deliver_outbox() -> int:
             break
         email.attempts += 1
         try:
+            msg = _message(email)
+        except Exception as exc:  # noqa: BLE001 - whatever breaks one message, the rest go on
+            _refused(email, f"cannot build this email: {type(exc).__name__}: {exc}", True)
+            session.commit()
+            continue
+        try:
             if smtp:
-                _send_smtp([_message(email)])
+                _send_smtp([msg])
             else:
-                _send_console(_message(email))
+                _send_console(msg)
+        except REFUSED as exc:
+            _refused(email, f"refused: {type(exc).__name__}: {exc}", _permanent(exc), now)
+            session.commit()
+            continue
         except (OSError, smtplib.SMTPException) as exc:
-            email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if email.attempts >= MAX_ATTEMPTS:
-                email.status = EmailStatus.FAILED
-            else:
-                email.next_attempt_at = now + backoff(email.attempts)
-            log.warning("email %s to %s not sent: %s", email.id, email.to, email.last_error)
+            _retry_later(email, f"{type(exc).__name__}: {exc}", now)
             session.commit()
             break
         email.status = EmailStatus.SENT
@@ -136,24 +173,51 @@ def deliver_outbox() -> int:
         email.body = redact_links(email.body)
         session.commit()
         sent += 1
-    _schedule_retry(session)
     return sent
 
 
-def _schedule_retry(session: Session) -> None:
-    """With RQ, come back when the next pending email is due; inline, cron runs `send-mail`."""
-    if not current_app.config.get("REDIS_URL"):
-        return
-    nxt = session.scalar(
-        select(OutboxEmail.next_attempt_at)
+def _permanent(exc: Exception) -> bool:
+    """SMTP 5xx replies are final; 4xx ones (mailbox busy, try later) are worth a retry."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _ in exc.recipients.values()]
+    else:
+        codes = [getattr(exc, "smtp_code", 550)]
+    return any(code >= 500 for code in codes)
+
+
+def _refused(email: OutboxEmail, reason: str, permanent: bool, now=None) -> None:
+    if permanent:
+        email.status = EmailStatus.FAILED
+        email.last_error = reason[:2000]
+        log.warning("email %s to %s failed: %s", email.id, email.to, email.last_error)
+    else:
+        _retry_later(email, reason, now or utcnow())
+
+
+def _retry_later(email: OutboxEmail, reason: str, now) -> None:
+    email.last_error = reason[:2000]
+    if email.attempts >= MAX_ATTEMPTS:
+        email.status = EmailStatus.FAILED
+    else:
+        email.next_attempt_at = now + backoff(email.attempts)
+    log.warning("email %s to %s not sent: %s", email.id, email.to, email.last_error)
+
+
+def pending_count(session: Session) -> int:
+    """Emails waiting to be sent."""
+    pending = OutboxEmail.status == EmailStatus.PENDING
+    return session.scalar(select(func.count()).select_from(OutboxEmail).where(pending)) or 0
+
+
+def oldest_pending_age(session: Session) -> float | None:
+    """Seconds since the oldest pending email was queued, or None when nothing waits."""
+    oldest = session.scalar(
+        select(OutboxEmail.created_at)
         .where(OutboxEmail.status == EmailStatus.PENDING)
-        .order_by(OutboxEmail.next_attempt_at)
+        .order_by(OutboxEmail.created_at)
         .limit(1)
     )
-    if nxt is not None:
-        from matchmaker.jobs import queue, run_job
-
-        queue().enqueue_at(nxt, run_job, deliver_outbox.job_name, [])
+    return None if oldest is None else max((utcnow() - oldest).total_seconds(), 0.0)
 
 
 def outbox_query(status: str = "", search: str = "") -> Select:
@@ -168,11 +232,6 @@ def outbox_query(status: str = "", search: str = "") -> Select:
     return query
 
 
-def failed_jobs_query() -> Select:
-    """Jobs that failed every retry, newest first."""
-    return select(FailedJob).order_by(FailedJob.id.desc())
-
-
 def requeue_failed(session: Session, email_id: int) -> None:
     """Give a failed email another round of tries (admin action)."""
     email = session.get(OutboxEmail, email_id)
@@ -185,5 +244,5 @@ def requeue_failed(session: Session, email_id: int) -> None:
     email.status = EmailStatus.PENDING
     email.attempts = 0
     email.next_attempt_at = utcnow()
+    enqueue("deliver_outbox", session=session)
     session.commit()
-    kick_outbox()

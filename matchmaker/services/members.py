@@ -11,7 +11,7 @@ from matchmaker.orm import Company, Role, User, utcnow
 from matchmaker.orm.accounts import new_session_token
 from matchmaker.services import accounts
 from matchmaker.services.errors import DomainError, InvalidTransition, NotFound
-from matchmaker.services.mail import kick_outbox, queue_email
+from matchmaker.services.mail import queue_email
 from matchmaker.tokens import InvalidToken, fingerprint, make_token, read_token
 from matchmaker.urls import external_url
 
@@ -76,7 +76,6 @@ def invite_member(
     else:
         _tell_account_holder(session, existing, company, inviter)
         session.commit()
-        kick_outbox()
         return None
     token = make_token(INVITATION, {"uid": user.id, "fp": _fingerprint(user)})
     days = current_app.config["INVITATION_MAX_AGE"] // 86400
@@ -89,7 +88,6 @@ def invite_member(
     )
     queue_email(session, user.email, f"Join {company.name} on Matchmaker", body)
     session.commit()
-    kick_outbox()
     return user
 
 

@@ -6,14 +6,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from matchmaker.jobs import enqueue, job
 from matchmaker.orm import Role, Suggestion, SuggestionStatus, User, utcnow
 from matchmaker.services.errors import DomainError
-from matchmaker.services.mail import deliver_outbox, queue_email
+from matchmaker.services.mail import queue_email
 from matchmaker.tokens import InvalidToken, make_token, read_token
 from matchmaker.urls import external_url
 
@@ -25,7 +24,7 @@ MODES = {
 UNSUBSCRIBE_MAX_AGE = 366 * 24 * 3600
 DIGEST_GAP = timedelta(hours=20)  # cron may run hourly: still one digest a day
 LISTED = 20  # suggestions listed in one email; the rest are counted
-_ROUTED, _QUEUED = "notifications.routed", "notifications.queued"
+_ROUTED = "notifications.routed"
 WORKABLE = (SuggestionStatus.SUGGESTED, SuggestionStatus.IN_REVIEW)
 
 
@@ -95,21 +94,12 @@ def _queue_immediate(session: Session) -> None:
     )
     for user in staff:
         _queue(session, user, by_office[user.office_id], len(by_office[user.office_id]), "new")
-        session.info[_QUEUED] = True
 
-
-@event.listens_for(Session, "after_commit")
-def _deliver(session: Session) -> None:
-    if session.info.pop(_QUEUED, False):
-        # This session cannot run SQL any more; deliver from a fresh context (its own session).
-        with current_app.app_context():
-            enqueue(deliver_outbox)
 
 
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_ROUTED, None)
-    session.info.pop(_QUEUED, None)
     session.info.pop("routing.cache", None)
 
 
@@ -194,15 +184,3 @@ def send_digests(session: Session, now: datetime | None = None) -> int:
         user.digest_sent_at = now
     session.commit()
     return queued
-
-
-@job
-def daily_digests() -> int:
-    """Job: the review work's daily run (wake snoozes, apply the policy, send the digests)."""
-    from matchmaker.extensions import db
-    from matchmaker.services.review_daily import run_daily
-
-    sent = run_daily(db.session).digests
-    if sent:
-        enqueue(deliver_outbox)
-    return sent

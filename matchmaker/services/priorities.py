@@ -21,7 +21,6 @@ from matchmaker.orm import (
     utcnow,
 )
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
-from matchmaker.services.ranking import rank_priority
 from matchmaker.services.suggestion_upsert import withdraw_undecided_for
 
 TITLE_MAX = 200
@@ -124,9 +123,10 @@ def post_priority(session: Session, office_id: int, actor: User, data: PriorityI
         material_change_at=now, **data.__dict__,
     )  # fmt: skip
     session.add(priority)
-    session.commit()
+    session.flush()
     if priority.status == PriorityStatus.OPEN:
-        enqueue(rank_priority, priority.id)
+        enqueue("rank_priority", priority.id)
+    session.commit()
     return priority
 
 
@@ -164,6 +164,8 @@ def edit_priority(
     priority.updated_at = now
     if data.status in WITHDRAW_REASONS and data.status != old_status:
         withdraw_undecided(session, priority, actor, WITHDRAW_REASONS[data.status])
+    if priority.status == PriorityStatus.OPEN:
+        enqueue("rank_priority", priority.id)
     try:
         session.commit()
     except StaleDataError as exc:
@@ -171,8 +173,6 @@ def edit_priority(
         raise Conflict(
             "Someone else changed this priority or one of its suggestions meanwhile."
         ) from exc
-    if priority.status == PriorityStatus.OPEN:
-        enqueue(rank_priority, priority.id)
     return priority
 
 

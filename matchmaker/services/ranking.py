@@ -14,7 +14,6 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matchmaker.jobs import job
 from matchmaker.orm import InterestProfile, Priority, Suggestion
 from matchmaker.ranking.rerank import score_one_against_many, top_k_matches
 from matchmaker.services import features
@@ -140,26 +139,3 @@ def rerank_all(session: Session, progress: Progress | None = None) -> RankResult
     report.step("writing", len(matches), len(matches))
     return result
 
-
-@job
-def rank_profile(profile_id: int) -> int:
-    """Job: incremental ranking of one profile; returns the number of suggestions written."""
-    from matchmaker.extensions import db
-
-    return rank_profile_now(db.session, profile_id).written
-
-
-@job
-def rank_priority(priority_id: int) -> int:
-    """Job: incremental ranking of one priority; returns the number of suggestions written."""
-    from matchmaker.extensions import db
-
-    return rank_priority_now(db.session, priority_id).written
-
-
-@job
-def rerank_everything() -> int:
-    """Job: the full re-rank; returns the number of suggestions written."""
-    from matchmaker.extensions import db
-
-    return rerank_all(db.session).written

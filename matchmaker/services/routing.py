@@ -10,7 +10,6 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from matchmaker import codes
-from matchmaker.jobs import job
 from matchmaker.orm import (
     Company,
     InterestProfile,
@@ -202,11 +201,3 @@ def _reroute_reason(flag: bool, moved: bool) -> str:
         ["flagged for admin review by the sensitivity policy"] if flag else []
     )
     return "; ".join(parts) or "flag lifted: the country left the sensitivity list"
-
-
-@job
-def reroute_waiting() -> int:
-    """Job: re-route untouched suggestions after a rule or policy change."""
-    from matchmaker.extensions import db
-
-    return reroute_untouched(db.session)

@@ -14,7 +14,6 @@ from matchmaker import codes, vocab
 from matchmaker.jobs import enqueue
 from matchmaker.orm import City, Office, RoutingRule, SensitiveCountry, User
 from matchmaker.services.errors import DomainError, NotFound
-from matchmaker.services.routing import reroute_waiting
 
 NOTE_MAX = 1000
 
@@ -71,8 +70,8 @@ def add_rule(session: Session, actor: User, data: RuleInput) -> RoutingRule:
     last = session.scalar(select(func.max(RoutingRule.position))) or 0
     rule = RoutingRule(position=last + 1, created_by_id=actor.id, **data.__dict__)
     session.add(rule)
+    enqueue("reroute_waiting")
     session.commit()
-    enqueue(reroute_waiting)
     return rule
 
 
@@ -89,8 +88,8 @@ def move_rule(session: Session, rule_id: int, direction: str) -> None:
         rules[index], rules[other] = rules[other], rules[index]
         for position, rule in enumerate(rules, start=1):
             rule.position = position
+        enqueue("reroute_waiting")
         session.commit()
-        enqueue(reroute_waiting)
 
 
 def delete_rule(session: Session, rule_id: int) -> None:
@@ -99,8 +98,8 @@ def delete_rule(session: Session, rule_id: int) -> None:
     if rule is None:
         raise NotFound("This rule does not exist.")
     session.delete(rule)
+    enqueue("reroute_waiting")
     session.commit()
-    enqueue(reroute_waiting)
 
 
 def add_sensitive_country(
@@ -116,12 +115,12 @@ def add_sensitive_country(
         country=country, note=note.strip(), effective_from=effective_from, created_by_id=actor.id
     )
     session.add(entry)
+    enqueue("reroute_waiting")
     try:
         session.commit()
     except IntegrityError as exc:
         session.rollback()
         raise InvalidRule("This country is already on the list.", "country") from exc
-    enqueue(reroute_waiting)
     return entry
 
 
@@ -131,5 +130,5 @@ def remove_sensitive_country(session: Session, entry_id: int) -> None:
     if entry is None:
         raise NotFound("This entry does not exist.")
     session.delete(entry)
+    enqueue("reroute_waiting")
     session.commit()
-    enqueue(reroute_waiting)

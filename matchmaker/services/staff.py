@@ -11,7 +11,7 @@ from matchmaker.orm import Office, Role, User, utcnow
 from matchmaker.orm.accounts import new_session_token
 from matchmaker.services import accounts
 from matchmaker.services.errors import DomainError, InvalidTransition, NotFound
-from matchmaker.services.mail import kick_outbox, queue_email
+from matchmaker.services.mail import queue_email
 from matchmaker.tokens import InvalidToken, fingerprint, make_token, read_token
 from matchmaker.urls import external_url
 
@@ -50,7 +50,6 @@ def invite_staff(
     )
     _queue_invitation(session, user, invited_by)
     session.commit()
-    kick_outbox()
     return user
 
 
@@ -70,7 +69,6 @@ def resend_invitation(session: Session, user_id: int, invited_by: User | None = 
         raise InvalidTransition("Reactivate this staff member before inviting them again.")
     _queue_invitation(session, user, invited_by)
     session.commit()
-    kick_outbox()
     return user
 
 

@@ -24,8 +24,7 @@ from matchmaker.orm import (
 )
 from matchmaker.services.auth_events import record_auth_event
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
-from matchmaker.services.mail import kick_outbox, queue_email
-from matchmaker.services.ranking import rank_profile
+from matchmaker.services.mail import queue_email
 from matchmaker.services.suggestion_upsert import withdraw_undecided_for
 from matchmaker.urls import external_url
 
@@ -115,11 +114,17 @@ def _note(company: Company, admin: User, action: str, note: str) -> None:
     company.verification_note = (company.verification_note + "\n" + line).strip()[-4000:]
 
 
-def _rerank(company: Company) -> None:
+def _rerank(session: Session, company: Company) -> None:
+    """Record re-rank jobs for the company's active profiles, in the caller's transaction."""
     if company.status == CompanyStatus.ACTIVE:
-        for profile in company.profiles:
-            if profile.status == ProfileStatus.ACTIVE:
-                enqueue(rank_profile, profile.id)
+        ids = session.scalars(
+            select(InterestProfile.id).where(
+                InterestProfile.company_id == company.id,
+                InterestProfile.status == ProfileStatus.ACTIVE,
+            )
+        ).all()
+        for profile_id in ids:
+            enqueue("rank_profile", profile_id)
 
 
 def _commit(session: Session) -> None:
@@ -147,9 +152,8 @@ def verify_company(session: Session, company_id: int, admin: User, note: str = "
                 render_template("email/company_verified.txt", company=company,
                                 link=external_url("company.profiles")),
             )  # fmt: skip
+    _rerank(session, company)
     session.commit()
-    kick_outbox()
-    _rerank(company)
     return company
 
 
@@ -207,9 +211,9 @@ def merge_company(
     source.merged_into_id = target.id
     _note(source, admin, f"merged into #{target.id}", note)
     _note(target, admin, f"absorbed #{source.id} {source.name}", note)
+    _rerank(session, target)  # after the bulk move: the query sees the source's profiles
     _commit(session)
     session.expire_all()
-    _rerank(target)
     return target
 
 

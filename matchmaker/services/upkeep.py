@@ -19,7 +19,7 @@ from matchmaker.orm import (
     User,
     utcnow,
 )
-from matchmaker.services.mail import kick_outbox, queue_email
+from matchmaker.services.mail import queue_email
 from matchmaker.services.suggestion_upsert import withdraw_undecided_for
 from matchmaker.urls import external_url
 
@@ -86,8 +86,6 @@ def send_profile_reminders(
             session.commit()
             if progress:
                 progress(len(chunk))
-    if reminded or paused:
-        kick_outbox()
     return reminded, paused
 
 

@@ -49,7 +49,9 @@ def browser_type_launch_args(chromium_path):
 
 class LiveServer:
     def __init__(self, app):
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        # One request at a time: the work a request leaves for after its response (mail, a
+        # re-rank) ends before the server takes the next one, so the browser's next page sees it.
+        self._server = make_server("127.0.0.1", 0, app, threaded=False)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 

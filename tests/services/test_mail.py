@@ -13,10 +13,73 @@ from matchmaker.services import mail
 from tests.smtp import free_port
 
 
-def _queue(to="someone@example.org", subject="Hello", headers=None):
-    email = mail.queue_email(db.session, to, subject, "Body text", headers)
+def _queue(to="someone@example.org", subject="Hello", headers=None, body="Body text"):
+    """An email waiting in the outbox, as an earlier round left it (no delivery job runs)."""
+    email = OutboxEmail(to=to, subject=subject, body=body, headers=headers or {})
+    db.session.add(email)
     db.session.commit()
     return email
+
+
+def test_queue_email_is_delivered_once_its_transaction_commits(app, mailbox):
+    mail.queue_email(db.session, "new@example.org", "Welcome", "Body text")
+    assert mailbox.to("new@example.org") == []  # nothing leaves before the commit
+    db.session.commit()
+    [message] = mailbox.to("new@example.org")
+    assert message["Subject"] == "Welcome"
+
+
+def test_control_characters_in_headers_fold_to_spaces(app, mailbox):
+    mail.queue_email(
+        db.session, "user@example.org", "Welcome Evil\r\nBcc: victim@example.org\x00",
+        "Body text", {"List-Unsubscribe": "<http://localhost/u/1>\nBcc: other@example.org"},
+    )  # fmt: skip
+    db.session.commit()
+    [message] = mailbox.messages
+    assert message["Subject"] == "Welcome Evil Bcc: victim@example.org"
+    assert message["List-Unsubscribe"] == "<http://localhost/u/1> Bcc: other@example.org"
+    assert message["Bcc"] is None and message["To"] == "user@example.org"
+
+
+def test_an_email_that_cannot_be_built_fails_alone_and_the_rest_go_out(app, mailbox, runner):
+    poisoned = _queue(to="first@example.org", headers={"X-Note\r\nBcc": "a@example.org"})
+    legacy = _queue(to="second@example.org", subject="Acme\r\nInc joined")  # queued before cleaning
+    result = runner.invoke(args=["send-mail"])
+    assert result.exit_code == 0, result.output
+    assert "sent 1 email(s)" in result.output
+    db.session.refresh(poisoned)
+    assert poisoned.status == EmailStatus.FAILED
+    assert "cannot build this email: ValueError: invalid email header name" in poisoned.last_error
+    [message] = mailbox.to("second@example.org")
+    assert message["Subject"] == "Acme Inc joined"
+    db.session.refresh(legacy)
+    assert legacy.status == EmailStatus.SENT
+
+
+def test_a_recipient_the_server_refuses_fails_alone_and_the_rest_go_out(app, mailbox):
+    refused = _queue(to="nobody@refused.example")
+    _queue(to="good@example.org")
+    assert mail.deliver_outbox() == 1
+    assert len(mailbox.to("good@example.org")) == 1
+    db.session.refresh(refused)
+    assert refused.status == EmailStatus.FAILED
+    assert "SMTPRecipientsRefused" in refused.last_error and "550" in refused.last_error
+
+
+def test_admins_see_why_an_email_failed_in_the_outbox(app, client, auth, mailbox):
+    from tests import factories as f
+
+    f.AdminFactory(email="admin@example.org")
+    _queue(to="nobody@refused.example", subject="Refused one")
+    mail.deliver_outbox()
+    auth.login("admin@example.org")
+    page = client.get("/admin/outbox?status=failed").get_data(as_text=True)
+    assert "Refused one" in page and "No such mailbox here" in page
+
+
+def test_a_header_name_that_is_not_one_is_refused_when_queued(app):
+    with pytest.raises(ValueError, match="invalid email header name"):
+        mail.queue_email(db.session, "a@example.org", "Hi", "Body", {"X-A\nBcc": "b"})
 
 
 def test_queued_email_is_delivered_over_smtp(app, mailbox):
@@ -108,8 +171,7 @@ def test_admins_never_see_one_time_links_in_the_outbox(app, client, auth):
 
     f.AdminFactory(email="admin@example.org")
     link = "http://localhost/signup/confirm/secret-token"
-    email = mail.queue_email(db.session, "a@example.org", "Confirm", f"Open {link}\n")
-    db.session.commit()  # still pending: not sent yet
+    email = _queue(to="a@example.org", subject="Confirm", body=f"Open {link}\n")  # not sent yet
     auth.login("admin@example.org")
     page = client.get(f"/admin/outbox/{email.id}").get_data(as_text=True)
     assert "secret-token" not in page and mail.REDACTED in page

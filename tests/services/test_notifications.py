@@ -73,7 +73,7 @@ def test_send_digests_command_wakes_snoozed_and_sends(app, runner, mailbox, offi
     f.SuggestionFactory(priority=priority)
     result = runner.invoke(args=["send-digests"])
     assert result.exit_code == 0, result.output
-    assert "queued 1 digest(s); sent 1" in result.output
+    assert "queued 1 digest(s)" in result.output
     assert len(mailbox.to("daily@city.example")) == 1
 
 

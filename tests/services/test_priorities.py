@@ -11,7 +11,6 @@ from matchmaker.extensions import db
 from matchmaker.orm import PriorityStatus, ReviewEvent, SuggestionStatus, utcnow
 from matchmaker.services import priorities
 from matchmaker.services.errors import Conflict, InvalidTransition, NotFound
-from matchmaker.services.ranking import rank_priority
 from tests import factories as f
 
 SECTORS = ["5132", "7112"]  # NAICS 2022 (the factories' 5112 is a 2017 code)
@@ -24,7 +23,7 @@ def _priority(**kw):
 @pytest.fixture
 def enqueued(monkeypatch) -> list:
     calls = []
-    monkeypatch.setattr(priorities, "enqueue", lambda fn, *args: calls.append((fn, *args)))
+    monkeypatch.setattr(priorities, "enqueue", lambda name, *args: calls.append((name, *args)))
     return calls
 
 
@@ -59,7 +58,7 @@ def test_posting_an_open_priority_ranks_it(app, enqueued):
     priority = priorities.post_priority(db.session, member.office_id, member, _input())
     assert priority.office_id == member.office_id and priority.created_by_id == member.id
     assert priority.target_countries == ["DE", "JP"]
-    assert enqueued == [(rank_priority, priority.id)]
+    assert enqueued == [("rank_priority", priority.id)]
 
 
 def test_a_draft_is_not_ranked(app, enqueued):
@@ -119,7 +118,7 @@ def test_material_changes_are_timestamped_and_others_are_not(app, enqueued):
     assert priority.material_change_at == before
     _edit(priority, member, target_countries=["FR"])
     assert priority.material_change_at > before
-    assert enqueued == [(rank_priority, priority.id)] * 2
+    assert enqueued == [("rank_priority", priority.id)] * 2
 
 
 def test_a_published_priority_cannot_return_to_draft(app, enqueued):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from matchmaker import tasks
 from matchmaker.extensions import db
 from matchmaker.orm import ProfileStatus, ReviewEvent, Suggestion, SuggestionStatus, utcnow
 from matchmaker.services import ranking
@@ -141,5 +142,5 @@ def test_a_better_profile_displaces_the_weakest_when_the_top_k_is_full(app, mark
 
 def test_the_ranking_job_runs_after_commit_and_reports_writes(app, market):
     _priority, fits, _other = market
-    assert ranking.rank_profile(fits.id) == 1
-    assert ranking.rank_profile(fits.id) == 0
+    assert tasks.rank_profile(fits.id) == 1
+    assert tasks.rank_profile(fits.id) == 0

@@ -3,10 +3,28 @@
 from matchmaker import __version__, create_app
 
 
-def test_health_reports_version_and_database(client):
+def test_health_reports_version_database_redis_and_backlogs(client):
     response = client.get("/health")
     assert response.status_code == 200
-    assert response.json == {"status": "ok", "version": __version__, "database": "ok"}
+    assert response.json == {
+        "status": "ok", "version": __version__, "database": "ok", "redis": "not configured",
+        "outbox": {"pending": 0, "oldest_pending_seconds": None},
+        "jobs": {"pending": 0, "queued": 0, "running": 0, "failed": 0},
+    }  # fmt: skip
+
+
+def test_health_reports_the_age_of_the_oldest_waiting_email(app, client):
+    from datetime import timedelta
+
+    from matchmaker.extensions import db
+    from matchmaker.orm import OutboxEmail, utcnow
+
+    db.session.add(OutboxEmail(to="a@example.org", subject="s", body="b",
+                               created_at=utcnow() - timedelta(minutes=5)))  # fmt: skip
+    db.session.add(OutboxEmail(to="b@example.org", subject="s", body="b"))
+    db.session.commit()
+    outbox = client.get("/health").json["outbox"]
+    assert outbox["pending"] == 2 and 300 <= outbox["oldest_pending_seconds"] < 400
 
 
 def test_health_answers_503_when_the_database_is_unreachable(tmp_path):

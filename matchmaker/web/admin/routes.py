@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
+from matchmaker.jobs.runner import listing as jobs_listing
 from matchmaker.orm import EmailStatus, OutboxEmail
 from matchmaker.services import mail
 from matchmaker.services.errors import DomainError
@@ -53,5 +54,5 @@ def retry_email(email_id: int):
 @bp.route("/jobs")
 @admin_required
 def failed_jobs():
-    """Background jobs that failed every retry."""
-    return render_template("admin/failed_jobs.html", page=_page(mail.failed_jobs_query()))
+    """Background jobs not done yet: failed, waiting for a retry, or queued."""
+    return render_template("admin/failed_jobs.html", page=_page(jobs_listing()))

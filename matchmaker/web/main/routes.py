@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from matchmaker import __version__
 from matchmaker.extensions import csrf, db, limiter
 from matchmaker.services import dashboard as dashboard_service
+from matchmaker.services import health as health_service
 
 bp = Blueprint("main", __name__)
 
@@ -32,8 +33,8 @@ def dashboard():
 @csrf.exempt
 @limiter.exempt
 def health():
-    """Liveness and database check for load balancers and monitors."""
-    ok = dashboard_service.database_ok(db.session)
-    body = {"status": "ok" if ok else "error", "version": __version__,
-            "database": "ok" if ok else "unreachable"}  # fmt: skip
-    return jsonify(body), 200 if ok else 503
+    """Database, Redis and backlogs for monitors; 503 only when the database is down."""
+    report = health_service.check(db.session)
+    body = {"status": report.status, "version": __version__, "database": report.database,
+            "redis": report.redis, "outbox": report.outbox, "jobs": report.jobs}  # fmt: skip
+    return jsonify(body), 503 if report.status == "error" else 200
