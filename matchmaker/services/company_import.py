@@ -42,6 +42,22 @@ class RowResult:
 
 
 @dataclass
+class ImportCounts:
+    """Rows by action. Attributes, not a dict, and none named like a dict method: a template
+    reading `counts.update` from a dict gets the dict's update method, not the number."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+_COUNT_OF = {CREATE: "new", UPDATE: "updated", UNCHANGED: "unchanged", SKIP: "skipped",
+             ERROR: "failed"}  # fmt: skip
+
+
+@dataclass
 class Preview:
     rows: list[RowResult]
 
@@ -50,10 +66,11 @@ class Preview:
         return [r for r in self.rows if r.errors]
 
     @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((CREATE, UPDATE, UNCHANGED, SKIP, ERROR), 0)
+    def counts(self) -> ImportCounts:
+        counts = ImportCounts()
         for row in self.rows:
-            counts[ERROR if row.errors else row.action] += 1
+            name = _COUNT_OF[ERROR if row.errors else row.action]
+            setattr(counts, name, getattr(counts, name) + 1)
         return counts
 
 
@@ -224,8 +241,8 @@ def run_import(session: Session, batch_id: int, user: User) -> ImportBatch:
     profiles = [_apply(session, existing.get(r.company_id), r.data, now) for r in touched]
     counts = preview.counts
     batch.status, batch.imported_at = ImportStatus.IMPORTED, now
-    batch.created_count, batch.updated_count = counts[CREATE], counts[UPDATE]
-    batch.unchanged_count = counts[UNCHANGED] + counts[SKIP]
+    batch.created_count, batch.updated_count = counts.new, counts.updated
+    batch.unchanged_count = counts.unchanged + counts.skipped
     try:
         session.flush()
         ids = [p.id for p in profiles if p is not None]  # read before commit expires them

@@ -189,7 +189,7 @@ def test_staff_export_leaves_contacts_out_and_imports_back_without_clearing_them
     admin = company_csv_export(include_contacts=True)
     assert "ada@acme.example" in admin and "Ada Lovelace" in admin
     batch = company_import.upload_import(db.session, f.StaffFactory(), "c.csv", staff.encode())
-    assert company_import.preview_import(db.session, batch).counts["unchanged"] == 1
+    assert company_import.preview_import(db.session, batch).counts.unchanged == 1
 
 
 def company_csv_export(include_contacts: bool) -> str:
