@@ -6,10 +6,16 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from matchmaker import vocab
+from matchmaker.extensions import db
 
 
 def register(app: Flask) -> None:
     """Attach every blueprint and the error handlers."""
+    from matchmaker.web.params import IdConverter, refuse_nul_characters
+
+    # Before any route is added: every `<int:...>` id is bounded to the database's range.
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul_characters)
     from matchmaker.web.admin.routes import bp as admin_bp
     from matchmaker.web.auth.routes import bp as auth_bp
     from matchmaker.web.main.routes import bp as main_bp
@@ -48,6 +54,9 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(vocab=vocab, partnership_label=vocab.partnership_label)
 
     def page(code: int, title: str, message: str):
+        # The failed request may have left the session's transaction aborted (PostgreSQL), and
+        # the error page itself reads the database (the signed-in user for the navigation).
+        db.session.rollback()
         return render_template("errors/error.html", code=code, title=title, message=message), code
 
     @app.errorhandler(400)

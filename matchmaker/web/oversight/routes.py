@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
 from matchmaker.orm import Office
 from matchmaker.services import audit, org, oversight, queue
 from matchmaker.web.oversight.forms import AuditFilterForm
+from matchmaker.web.params import paginate
 from matchmaker.web.queue.routes import filter_form
 
 bp = Blueprint("oversight", __name__, url_prefix="/admin")
@@ -19,9 +20,7 @@ bp = Blueprint("oversight", __name__, url_prefix="/admin")
 def flagged():
     """Flagged suggestions: those waiting for an admin's decision, or all of them."""
     pending = request.args.get("show") != "all"
-    page = db.paginate(
-        oversight.flagged_query(pending), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
+    page = paginate(oversight.flagged_query(pending))
     return render_template("oversight/flagged.html", page=page, pending=pending)
 
 
@@ -64,7 +63,7 @@ def audit_form() -> AuditFilterForm:
 def audit_log():
     """Every review event, newest first, with filters."""
     form = audit_form()
-    page = db.paginate(audit.audit_query(form.filters()), per_page=50, error_out=False)
+    page = paginate(audit.audit_query(form.filters()), per_page=50)
     return render_template("oversight/audit.html", form=form, page=page)
 
 

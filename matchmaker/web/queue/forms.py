@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from matchmaker.dbrange import parse_id
 from matchmaker.services import queue, review
 from matchmaker.services.queue import QueueFilters
 from matchmaker.web.fields import choices
@@ -135,8 +136,9 @@ class BulkDeclineForm(FlaskForm):
         result = []
         for value in self.items.data or []:
             ident, _, version = str(value).partition(":")
-            if ident.isdigit() and version.isdigit():
-                result.append((int(ident), int(version)))
+            ident, version = parse_id(ident), parse_id(version)
+            if ident is not None and version is not None:
+                result.append((ident, version))
         return result
 
 
