@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from matchmaker.services.errors import DomainError
+
 # C0 controls, DEL, C1 controls, and the Unicode line and paragraph separators.
 _SINGLE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 # The same, except tab, line feed and carriage return, which a text area legitimately holds.
@@ -35,3 +37,16 @@ def one_line(text: str | None) -> str:
     """The text with every control character replaced by a space (for values a system, not a
     person, supplied: upload file names, header values)."""
     return " ".join(_SINGLE_LINE.sub(" ", text or "").split())
+
+
+class InvalidText(DomainError):
+    """A field holds control characters its kind of text does not allow; `field` names it."""
+
+
+def check_text(single: dict[str, str | None], multi: dict[str, str | None] | None = None) -> None:
+    """The service-side rule: single-line values (by field name) hold no control characters,
+    multi-line values none but line breaks and tabs. Raises InvalidText naming the first field."""
+    for fields, multiline in ((single, False), (multi or {}, True)):
+        for name, value in fields.items():
+            if message := problem(value, multiline):
+                raise InvalidText(message, name)

@@ -11,6 +11,7 @@ from matchmaker.orm import Role, User, utcnow
 from matchmaker.orm.accounts import new_session_token
 from matchmaker.services.errors import DomainError
 from matchmaker.services.mail import kick_outbox, queue_email
+from matchmaker.text import check_text
 from matchmaker.tokens import InvalidToken, fingerprint, make_token, read_token
 from matchmaker.urls import external_url
 
@@ -118,6 +119,7 @@ def create_user(
     commit: bool = True,
 ) -> User:
     """Create an account; without a password it can only be entered through an emailed link."""
+    check_text({"email": email, "name": name})
     if find_user(session, email) is not None:
         raise DuplicateEmail("An account with this email address already exists.")
     user = User(

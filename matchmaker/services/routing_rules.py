@@ -15,6 +15,7 @@ from matchmaker.jobs import enqueue
 from matchmaker.orm import City, Office, RoutingRule, SensitiveCountry, User
 from matchmaker.services.errors import DomainError, NotFound
 from matchmaker.services.routing import reroute_waiting
+from matchmaker.text import check_text
 
 NOTE_MAX = 1000
 
@@ -44,6 +45,8 @@ def policy(session: Session) -> list[SensitiveCountry]:
 
 
 def _clean_rule(session: Session, data: RuleInput) -> RuleInput:
+    check_text({"name": data.name, "naics_prefix": data.naics_prefix,
+                "hq_country": data.hq_country})  # fmt: skip
     name = " ".join(data.name.split())
     if not name or len(name) > 120:
         raise InvalidRule("Give the rule a name of 1 to 120 characters.", "name")
@@ -107,6 +110,7 @@ def add_sensitive_country(
     session: Session, actor: User, country: str, note: str, effective_from: date
 ) -> SensitiveCountry:
     """Put a country on the sensitivity list; waiting suggestions are flagged from its date."""
+    check_text({"country": country}, {"note": note})
     country = country.strip().upper()
     if not codes.is_country(country):
         raise InvalidRule(f"{country or 'An empty code'} is not an ISO country code.", "country")

@@ -25,6 +25,7 @@ from matchmaker.services.errors import Conflict, DomainError, InvalidTransition,
 from matchmaker.services.mail import kick_outbox, queue_email
 from matchmaker.services.ranking import rank_profile
 from matchmaker.services.suggestion_upsert import withdraw_undecided_for
+from matchmaker.text import check_text
 from matchmaker.urls import external_url
 
 NAME_SIMILARITY = 92  # rapidfuzz token_sort_ratio on normalised names, 0 to 100
@@ -109,6 +110,7 @@ def _company(session: Session, company_id: int) -> Company:
 
 
 def _note(company: Company, admin: User, action: str, note: str) -> None:
+    check_text({}, {"note": note})
     line = f"{utcnow():%Y-%m-%d} {action} by {admin.email}" + (f": {note.strip()}" if note else "")
     company.verification_note = (company.verification_note + "\n" + line).strip()[-4000:]
 

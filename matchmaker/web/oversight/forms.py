@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField
 from wtforms.validators import Optional
 
 from matchmaker.orm import SuggestionStatus
 from matchmaker.services.audit import AuditFilters
 from matchmaker.web.fields import choices
+from matchmaker.web.forms import Form
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,11 +19,12 @@ from matchmaker.dbrange import parse_id
 from matchmaker.services import queue, review
 from matchmaker.services.queue import QueueFilters
 from matchmaker.web.fields import choices
+from matchmaker.web.forms import Form
 
 REASONS = choices([("", "Choose a reason"), *review.DECLINE_REASONS.items()])
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     """The queue's filters, read from the query string (GET: no CSRF token)."""
 
     class Meta:
@@ -62,7 +62,7 @@ class QueueFilterForm(FlaskForm):
         )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Every action carries the version of the suggestion the user saw."""
 
     version = IntegerField(validators=[InputRequired()])
@@ -126,7 +126,7 @@ class FlagDeclineForm(ClearForm):
         return {"reason": "sensitive", "note": self.note.data}
 
 
-class BulkDeclineForm(FlaskForm):
+class BulkDeclineForm(Form):
     items = SelectMultipleField("Suggestions", validators=[DataRequired()], validate_choice=False)
     reason = SelectField("Reason", choices=REASONS, validators=[DataRequired()])
     note = StringField("Note", validators=[Optional(), Length(max=review.NOTE_MAX)])

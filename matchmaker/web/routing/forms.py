@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from matchmaker import vocab
 from matchmaker.web.fields import choices, country_code
+from matchmaker.web.forms import Form
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     naics_prefix = StringField(
         "NAICS prefix",
@@ -32,7 +32,7 @@ class RuleForm(FlaskForm):
     submit = SubmitField("Add rule")
 
 
-class SensitiveCountryForm(FlaskForm):
+class SensitiveCountryForm(Form):
     country = StringField(
         "Country", validators=[DataRequired(), country_code], description="ISO code, such as RU."
     )
