@@ -53,11 +53,14 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals.update(vocab=vocab, partnership_label=vocab.partnership_label)
 
-    def page(code: int, title: str, message: str):
+    def page(code: int, title: str, message: str, **extra):
         # The failed request may have left the session's transaction aborted (PostgreSQL), and
         # the error page itself reads the database (the signed-in user for the navigation).
         db.session.rollback()
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+        html = render_template(
+            "errors/error.html", code=code, title=title, message=message, **extra
+        )
+        return html, code
 
     @app.errorhandler(400)
     def bad_request(err):
@@ -81,7 +84,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(409)
     def conflict(err):
-        return page(409, "Someone else got there first", err.description)
+        link = {"link": err.link, "link_text": err.link_text} if hasattr(err, "link") else {}
+        return page(409, "Someone else got there first", err.description, **link)
 
     @app.errorhandler(413)
     def too_large(_err):

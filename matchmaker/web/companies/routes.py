@@ -25,6 +25,7 @@ from matchmaker.web.companies.forms import (
     ImportUploadForm,
     MergeCompanyForm,
 )
+from matchmaker.web.conflict import ConflictWithLink
 from matchmaker.web.params import paginate
 
 bp = Blueprint("companies", __name__)
@@ -96,7 +97,8 @@ def import_run(batch_id: int):
     except NotFound:
         abort(404)
     except Conflict as exc:
-        abort(409, str(exc))
+        here = url_for("companies.import_preview", batch_id=batch_id)
+        raise ConflictWithLink(str(exc), here, "Preview the file again") from exc
     except DomainError as exc:
         flash(str(exc), "error")
     else:

@@ -13,7 +13,6 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
-    InputRequired,
     Length,
     Optional,
     Regexp,
@@ -22,7 +21,7 @@ from wtforms.validators import (
 from matchmaker import vocab
 from matchmaker.orm import OfficeKind
 from matchmaker.web.company.forms import NaicsPickerField  # the companies' searchable picker
-from matchmaker.web.fields import choices, country_code, naics_codes
+from matchmaker.web.fields import choices, country_code, id_or_none, naics_codes
 from matchmaker.web.forms import Form, new_password_fields
 
 
@@ -49,7 +48,9 @@ class CityForm(Form):
 
 class OfficeForm(Form):
     version = HiddenField()
-    city_id = SelectField("City", coerce=int, validators=[InputRequired()])
+    city_id = SelectField(
+        "City", coerce=id_or_none, validators=[DataRequired(message="Choose a city.")]
+    )
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField(
         "Kind",

@@ -12,7 +12,7 @@ from matchmaker.security import start_session
 from matchmaker.services import org, staff
 from matchmaker.services.errors import Conflict, DomainError, NotFound
 from matchmaker.tokens import InvalidToken
-from matchmaker.web.fields import choices
+from matchmaker.web.fields import with_placeholder
 from matchmaker.web.forms import attach_error
 from matchmaker.web.org.forms import AcceptInvitationForm, CityForm, InviteStaffForm, OfficeForm
 from matchmaker.web.params import id_arg, paginate
@@ -96,7 +96,7 @@ def offices():
 def new_office():
     """Add an office to a city."""
     form = OfficeForm(city_id=id_arg("city_id"))
-    form.city_id.choices = choices(org.city_choices(db.session))
+    form.city_id.choices = with_placeholder("Choose a city", org.city_choices(db.session))
     if form.validate_on_submit():
         try:
             office = org.create_office(db.session, _office_input(form))
@@ -123,7 +123,7 @@ def edit_office(office_id: int):
     """Edit an office; a concurrent edit by someone else answers 409."""
     office = db.get_or_404(Office, office_id)
     form = OfficeForm(obj=office)
-    form.city_id.choices = choices(org.city_choices(db.session))
+    form.city_id.choices = with_placeholder("Choose a city", org.city_choices(db.session))
     if form.validate_on_submit():
         try:
             org.update_office(db.session, office.id, _office_input(form), _int(form.version.data))

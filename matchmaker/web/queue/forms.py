@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from matchmaker.dbrange import parse_id
 from matchmaker.services import queue, review
 from matchmaker.services.queue import QueueFilters
-from matchmaker.web.fields import choices
+from matchmaker.web.fields import choices, id_or_none
 from matchmaker.web.forms import Form
 
 REASONS = choices([("", "Choose a reason"), *review.DECLINE_REASONS.items()])
@@ -99,7 +99,10 @@ class SnoozeForm(ActionForm):
 
 
 class ReassignForm(ActionForm):
-    office_id = SelectField("Office", coerce=int, validators=[DataRequired()])
+    office_id = SelectField(
+        "Office", coerce=id_or_none,
+        validators=[DataRequired(message="Choose the office to hand it to.")],
+    )  # fmt: skip
     note = TextAreaField(
         "Note to the other office", validators=[DataRequired(), Length(max=review.NOTE_MAX)]
     )

@@ -6,7 +6,7 @@ from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaFi
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from matchmaker import vocab
-from matchmaker.web.fields import choices, country_code
+from matchmaker.web.fields import choices, country_code, id_or_none
 from matchmaker.web.forms import Form
 
 
@@ -28,7 +28,10 @@ class RuleForm(Form):
         default="",
     )
     city_id = SelectField("The priority's city", coerce=int, default=0)
-    target_office_id = SelectField("Send to office", coerce=int, validators=[DataRequired()])
+    target_office_id = SelectField(
+        "Send to office", coerce=id_or_none,
+        validators=[DataRequired(message="Choose the office to send them to.")],
+    )  # fmt: skip
     submit = SubmitField("Add rule")
 
 
