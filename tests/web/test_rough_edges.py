@@ -36,7 +36,7 @@ def test_the_409_after_a_lost_race_links_to_the_suggestion_as_it_is_now(client, 
 def test_the_start_page_companies_card_links_to_sign_up(client):
     page = client.get("/").get_data(as_text=True)
     card = page[page.index("<h2>Companies</h2>") :]
-    assert 'href="/signup">Sign up your company</a>' in card[: card.index("</li>")]
+    assert 'href="/signup">Create a company account</a>' in card[: card.index("</li>")]
 
 
 def _options(html: str, name: str) -> list[str]:
