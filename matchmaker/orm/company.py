@@ -46,6 +46,9 @@ class Company(Base):
     )
     verification_note: Mapped[str] = mapped_column(Text, default="")
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    # The office whose CSV import created the company: only that office's imports may change it
+    # (admins' imports may change any). None for sign-ups and for companies an admin imported.
+    created_by_office_id: Mapped[int | None] = mapped_column(ForeignKey("office.id"), index=True)
     # Unconfirmed sign-ups older than a week are deleted by `expire-signups`: it filters on this.
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

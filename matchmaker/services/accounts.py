@@ -16,6 +16,7 @@ from matchmaker.services.auth_events import record_auth_event
 from matchmaker.services.errors import DomainError
 from matchmaker.services.mail import queue_email
 from matchmaker.services.sessions import end_all_sessions
+from matchmaker.text import check_text
 from matchmaker.tokens import InvalidToken, fingerprint, make_token, read_token
 from matchmaker.urls import external_url
 
@@ -169,6 +170,7 @@ def create_user(
     commit: bool = True,
 ) -> User:
     """Create an account; without a password it can only be entered through an emailed link."""
+    check_text({"email": email, "name": name})
     if find_user(session, email) is not None:
         raise DuplicateEmail("An account with this email address already exists.")
     user = User(

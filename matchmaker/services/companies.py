@@ -26,6 +26,7 @@ from matchmaker.services import accounts, trust
 from matchmaker.services.errors import Conflict, DomainError, NotFound
 from matchmaker.services.mail import queue_email
 from matchmaker.services.suggestion_upsert import withdraw_undecided_for
+from matchmaker.text import check_text
 from matchmaker.tokens import InvalidToken, make_token, read_token
 from matchmaker.urls import external_url
 
@@ -72,6 +73,11 @@ def check_details(details: CompanyDetails) -> None:
     """The rules every source of company data obeys (forms, import, a future API)."""
     from matchmaker.services.company_rows import MAX_SECTORS, is_website
 
+    check_text(
+        {"company_name": details.name, "website": details.website,
+         "contact_name": details.contact_name},
+        {"description": details.description},
+    )  # fmt: skip
     if not details.name.strip() or len(details.name) > 200:
         raise InvalidCompanyData("Give the company name (200 characters at most).", "company_name")
     if not is_website(details.website) or len(details.website) > 300:
@@ -88,6 +94,7 @@ def check_details(details: CompanyDetails) -> None:
 
 def check_profile(data: ProfileData) -> None:
     """The rules every interest profile obeys."""
+    check_text({"title": data.title}, {"interests": data.interests})
     if not data.title.strip() or len(data.title) > 200:
         raise InvalidCompanyData("Give a title (200 characters at most).", "title")
     if not data.partnership_types or set(data.partnership_types) - set(vocab.PARTNERSHIP_TYPES):

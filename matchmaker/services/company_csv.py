@@ -80,6 +80,13 @@ def read_csv(data: bytes) -> list[CsvRow]:
     if len(data) > MAX_BYTES:
         raise CsvFileError(f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it.")
     text = _decode(data)
+    if "\x00" in text:
+        # Spreadsheets never write NUL into a CSV (it means a binary file or UTF-16), and
+        # PostgreSQL cannot store it: say so before anything reaches the database.
+        raise CsvFileError(
+            "The file contains NUL characters (code 0), so it is not a plain CSV text file. Save "
+            "it as “CSV UTF-8 (comma delimited)” and upload it again."
+        )
     if not text.strip():
         raise CsvFileError("The file is empty.")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)

@@ -24,6 +24,7 @@ from matchmaker.orm import (
 from matchmaker.services.company_csv import read_csv
 from matchmaker.services.company_rows import RowData, check_row
 from matchmaker.services.errors import Conflict, InvalidTransition, NotFound
+from matchmaker.text import one_line
 
 CREATE, UPDATE, UNCHANGED, SKIP, ERROR = "create", "update", "unchanged", "skip", "error"
 RANK_ONE_BY_ONE = 20  # more imported profiles than this: one full re-rank instead
@@ -42,6 +43,22 @@ class RowResult:
 
 
 @dataclass
+class ImportCounts:
+    """Rows by action. Attributes, not a dict, and none named like a dict method: a template
+    reading `counts.update` from a dict gets the dict's update method, not the number."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+_COUNT_OF = {CREATE: "new", UPDATE: "updated", UNCHANGED: "unchanged", SKIP: "skipped",
+             ERROR: "failed"}  # fmt: skip
+
+
+@dataclass
 class Preview:
     rows: list[RowResult]
 
@@ -50,10 +67,11 @@ class Preview:
         return [r for r in self.rows if r.errors]
 
     @property
-    def counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((CREATE, UPDATE, UNCHANGED, SKIP, ERROR), 0)
+    def counts(self) -> ImportCounts:
+        counts = ImportCounts()
         for row in self.rows:
-            counts[ERROR if row.errors else row.action] += 1
+            name = _COUNT_OF[ERROR if row.errors else row.action]
+            setattr(counts, name, getattr(counts, name) + 1)
         return counts
 
 
@@ -61,7 +79,7 @@ def upload_import(session: Session, user: User, filename: str, data: bytes) -> I
     """Keep an uploaded CSV for its preview; a file that cannot be read raises CsvFileError."""
     rows = read_csv(data)
     batch = ImportBatch(
-        uploaded_by_id=user.id, filename=filename[:255], content=data.decode("utf-8-sig"),
+        uploaded_by_id=user.id, filename=one_line(filename)[:255], content=data.decode("utf-8-sig"),
         sha256=hashlib.sha256(data).hexdigest(), row_count=len(rows),
     )  # fmt: skip
     session.add(batch)
@@ -84,11 +102,12 @@ def earlier_import(session: Session, batch: ImportBatch) -> ImportBatch | None:
 
 
 def preview_import(session: Session, batch: ImportBatch) -> Preview:
-    """What importing the batch would do now, row by row."""
-    return _plan(session, batch.content.encode("utf-8"))
+    """What importing the batch would do now, row by row, for the user who uploaded it."""
+    uploader = session.get(User, batch.uploaded_by_id)
+    return _plan(session, batch.content.encode("utf-8"), uploader)
 
 
-def _plan(session: Session, data: bytes) -> Preview:
+def _plan(session: Session, data: bytes, uploader: User) -> Preview:
     results = []
     first_by_key: dict[tuple[str, str], int] = {}
     for row in read_csv(data):
@@ -104,15 +123,26 @@ def _plan(session: Session, data: bytes) -> Preview:
             elif key:
                 first_by_key[kind, key.lower()] = row.number
         results.append(result)
-    _match_database(session, results)
+    _match_database(session, results, uploader)
     return Preview(results)
 
 
-def _match_database(session: Session, results: list[RowResult]) -> None:
+def _not_yours(uploader: User, owner_office_id: int | None) -> str | None:
+    """Why the uploader's import may not change a company, or None when it may: an office's
+    import changes only the companies that office's imports created; an admin's, any."""
+    if uploader.is_admin or owner_office_id == uploader.office_id:
+        return None
+    if owner_office_id is None:
+        return "exists, imported by an admin: unchanged"
+    return "exists, owned by another office: unchanged"
+
+
+def _match_database(session: Session, results: list[RowResult], uploader: User) -> None:
     """Find each valid row's company (by external id, else website domain) and decide the action."""
     known = session.execute(
         select(
-            Company.id, Company.external_id, Company.website_domain, Company.status, Company.name
+            Company.id, Company.external_id, Company.website_domain, Company.status, Company.name,
+            Company.created_by_office_id,
         ).where(Company.status != CompanyStatus.UNCONFIRMED)
     ).all()
     by_ext = {k.external_id: k for k in known if k.external_id}
@@ -150,6 +180,8 @@ def _match_database(session: Session, results: list[RowResult]) -> None:
             result.action, result.note = SKIP, f"company #{found.id} is {found.status.value}"
         elif found.id in self_managed:
             result.action, result.note = SKIP, "registered by the company itself, which keeps it"
+        elif reason := _not_yours(uploader, found.created_by_office_id):
+            result.action, result.note = SKIP, reason
         else:
             matched[found.id] = result
     ids = list(matched)
@@ -172,9 +204,12 @@ def _changes(company: Company, data: RowData) -> bool:
     return profile is None or any(getattr(profile, k) != data.profile[k] for k in PROFILE_FIELDS)
 
 
-def _apply(session: Session, company: Company | None, data: RowData, now) -> InterestProfile | None:
+def _apply(
+    session: Session, company: Company | None, data: RowData, now, office_id: int | None
+) -> InterestProfile | None:
     if company is None:
-        company = Company(status=CompanyStatus.ACTIVE, confirmed_at=now)
+        company = Company(status=CompanyStatus.ACTIVE, confirmed_at=now,
+                          created_by_office_id=office_id)  # fmt: skip
         session.add(company)
     for key, value in data.company.items():
         setattr(company, key, value)
@@ -221,11 +256,13 @@ def run_import(session: Session, batch_id: int, user: User) -> ImportBatch:
             .options(selectinload(Company.profiles))
         )
     }
-    profiles = [_apply(session, existing.get(r.company_id), r.data, now) for r in touched]
+    profiles = [
+        _apply(session, existing.get(r.company_id), r.data, now, user.office_id) for r in touched
+    ]
     counts = preview.counts
     batch.status, batch.imported_at = ImportStatus.IMPORTED, now
-    batch.created_count, batch.updated_count = counts[CREATE], counts[UPDATE]
-    batch.unchanged_count = counts[UNCHANGED] + counts[SKIP]
+    batch.created_count, batch.updated_count = counts.new, counts.updated
+    batch.unchanged_count = counts.unchanged + counts.skipped
     try:
         session.flush()
         ids = [p.id for p in profiles if p is not None]

@@ -8,12 +8,13 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 
-from matchmaker import countries, naics, vocab
+from matchmaker import countries, naics, text, vocab
 from matchmaker.services.company_csv import EXTRA_CELLS
 
 MAX_SECTORS = 5
 LENGTHS = {"external_id": 100, "name": 200, "website": 300, "description": 5000,
            "contact_name": 120, "contact_email": 254, "interests": 5000}  # fmt: skip
+MULTI_LINE = {"description", "interests"}  # every other column is a single line
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
 
 
@@ -61,6 +62,10 @@ def check_row(values: dict[str, str]) -> tuple[RowData | None, list[str]]:
     for column in ("name", "website", "hq_country", "size", "naics_sectors"):
         if not values.get(column):
             errors.append(f"{column}: required.")
+    for column, value in values.items():
+        if column != EXTRA_CELLS and text.problem(value, multiline=column in MULTI_LINE):
+            kind = "tabs and line breaks only" if column in MULTI_LINE else "one line of text"
+            errors.append(f"{column}: control characters are not allowed ({kind}).")
     for column, limit in LENGTHS.items():
         if len(values.get(column) or "") > limit:
             errors.append(f"{column}: longer than {limit:,} characters.")

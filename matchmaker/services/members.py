@@ -12,6 +12,7 @@ from matchmaker.orm.accounts import new_session_token
 from matchmaker.services import accounts
 from matchmaker.services.errors import DomainError, InvalidTransition, NotFound
 from matchmaker.services.mail import queue_email
+from matchmaker.text import check_text
 from matchmaker.tokens import InvalidToken, fingerprint, make_token, read_token
 from matchmaker.urls import external_url
 
@@ -103,6 +104,7 @@ def invited_user(session: Session, token: str) -> User:
 def accept_invitation(session: Session, token: str, name: str, password: str) -> User:
     """Set the invited member's name and password; the account is confirmed by the link."""
     user = invited_user(session, token)
+    check_text({"name": name})
     try:
         passwords.check_policy(password)
     except passwords.WeakPassword as exc:

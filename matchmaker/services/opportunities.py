@@ -27,6 +27,7 @@ from matchmaker.orm import (
 )
 from matchmaker.services import routing
 from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.text import check_text
 
 MESSAGE_MAX = 1000
 REASON = "company expressed interest"
@@ -136,6 +137,7 @@ def express_interest(
     )
     if profile is None:
         raise InterestRefused("Choose one of your active interest profiles.", "profile_id")
+    check_text({}, {"message": message})
     message = message.strip()
     if not message or len(message) > MESSAGE_MAX:
         raise InterestRefused(f"Write a message of 1 to {MESSAGE_MAX} characters.", "message")

@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from matchmaker import codes, vocab
 from matchmaker.orm import City, Office, OfficeKind, User
 from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.text import check_text
 
 
 class DuplicateCity(DomainError):
@@ -44,6 +45,7 @@ class OfficeInput:
 
 
 def _clean_city(data: CityInput) -> CityInput:
+    check_text({"name": data.name, "state": data.state, "country": data.country})
     country = data.country.strip().upper()
     state = data.state.strip().upper()
     if not codes.is_country(country):
@@ -100,6 +102,7 @@ def update_city(session: Session, city_id: int, data: CityInput, version: int) -
 
 
 def _clean_office(session: Session, data: OfficeInput) -> OfficeInput:
+    check_text({"name": data.name, "contact_email": data.contact_email})
     if session.get(City, data.city_id) is None:
         raise NotFound("Choose a city.", "city_id")
     sectors = codes.split_codes(data.sectors)

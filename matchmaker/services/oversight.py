@@ -9,7 +9,15 @@ from datetime import UTC, datetime
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from matchmaker.orm import Office, ReviewEvent, RoutingRule, Suggestion, utcnow
+from matchmaker.orm import (
+    Company,
+    Office,
+    Priority,
+    ReviewEvent,
+    RoutingRule,
+    Suggestion,
+    utcnow,
+)
 from matchmaker.orm import SuggestionStatus as S
 from matchmaker.services.queue import office_may_act
 
@@ -104,10 +112,26 @@ def _aware(value) -> datetime | None:
     return value
 
 
-def flagged_query(pending_only: bool = True) -> Select:
-    """Flagged suggestions, those waiting for an admin first, oldest first."""
+FLAGGED_SHOW = {"waiting": "Waiting for an admin", "decided": "Decided", "all": "All"}
+FLAGGED_SORT = {"oldest": "Oldest first", "newest": "Newest first"}
+
+
+@dataclass(frozen=True)
+class FlaggedFilters:
+    show: str = "waiting"  # a key of FLAGGED_SHOW
+    q: str = ""  # part of the company name or the priority title
+    country: str = ""  # the company's headquarters, ISO alpha-2
+    office_id: int | None = None  # the office it is routed to
+    sort: str = "oldest"  # a key of FLAGGED_SORT: the longest waiting first, or the newest
+
+
+def flagged_query(filters: FlaggedFilters = FlaggedFilters()) -> Select:
+    """Flagged suggestions by the admin's filters, waiting ones before decided ones, in the
+    chosen order of arrival (the newest can be put first so they never hide on a later page)."""
     query = (
         select(Suggestion)
+        .join(Company, Company.id == Suggestion.company_id)
+        .join(Priority, Priority.id == Suggestion.priority_id)
         .where(Suggestion.flagged.is_(True))
         .options(
             joinedload(Suggestion.company),
@@ -115,8 +139,22 @@ def flagged_query(pending_only: bool = True) -> Select:
             joinedload(Suggestion.routed_office),
         )
     )
-    if pending_only:
+    if filters.show == "waiting":
         query = query.where(Suggestion.flag_rationale == "")
-    return query.order_by(
-        (Suggestion.flag_rationale != "").asc(), Suggestion.created_at, Suggestion.id
-    )
+    elif filters.show == "decided":
+        query = query.where(Suggestion.flag_rationale != "")
+    if filters.q:
+        escaped = filters.q.lower().replace("/", "//").replace("%", "/%").replace("_", "/_")
+        like = f"%{escaped}%"
+        query = query.where(
+            func.lower(Company.name).like(like, escape="/")
+            | func.lower(Priority.title).like(like, escape="/")
+        )
+    if filters.country:
+        query = query.where(Company.hq_country == filters.country.upper())
+    if filters.office_id:
+        query = query.where(Suggestion.routed_office_id == filters.office_id)
+    newest = filters.sort == "newest"
+    arrival = (Suggestion.created_at.desc(), Suggestion.id.desc()) if newest else (
+        Suggestion.created_at, Suggestion.id)  # fmt: skip
+    return query.order_by((Suggestion.flag_rationale != "").asc(), *arrival)

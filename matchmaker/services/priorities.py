@@ -22,6 +22,7 @@ from matchmaker.orm import (
 )
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
 from matchmaker.services.suggestion_upsert import withdraw_undecided_for
+from matchmaker.text import check_text
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 5000
@@ -72,6 +73,7 @@ class PriorityFilters:
 
 
 def _clean(data: PriorityInput) -> PriorityInput:
+    check_text({"title": data.title}, {"description": data.description})
     title = " ".join(data.title.split())
     description = data.description.strip()
     if not title or len(title) > TITLE_MAX:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import functools
+import math
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -23,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased, joinedload
 
+from matchmaker.dbrange import parse_id
 from matchmaker.orm import (
     Company,
     Office,
@@ -87,9 +89,11 @@ def decode_cursor(text: str) -> tuple[float, int] | None:
     try:
         raw = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode()
         score, ident = raw.split(":")
-        return float(score), int(ident)
+        value, number = float(score), parse_id(ident)
     except (ValueError, binascii.Error, UnicodeDecodeError):
         return None
+    # An id the database cannot hold, or a score that is no number, is a malformed cursor.
+    return (value, number) if number is not None and math.isfinite(value) else None
 
 
 # The statements are built once per shape of filters (which filters are set, which statuses)

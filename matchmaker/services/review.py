@@ -26,6 +26,7 @@ from matchmaker.orm import (
 )
 from matchmaker.services import notifications
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
+from matchmaker.text import check_text
 
 S = SuggestionStatus
 OPEN = frozenset({S.SUGGESTED, S.IN_REVIEW, S.SNOOZED})
@@ -231,6 +232,7 @@ def decide_suggestion(
             f"This suggestion is {row.status.value.replace('_', ' ')}; it cannot be {PAST[act]}."
         )
     _check_parties(row, act)
+    check_text({}, {"note": details.get("note")})
     changes, reason = _changes(session, actor, row, act, Details(**details))
     before, now = row.status.value, utcnow()
     for name, value in changes.items():

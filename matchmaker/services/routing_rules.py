@@ -14,6 +14,7 @@ from matchmaker import codes, vocab
 from matchmaker.jobs import enqueue
 from matchmaker.orm import City, Office, RoutingRule, SensitiveCountry, User
 from matchmaker.services.errors import DomainError, NotFound
+from matchmaker.text import check_text
 
 NOTE_MAX = 1000
 
@@ -43,6 +44,8 @@ def policy(session: Session) -> list[SensitiveCountry]:
 
 
 def _clean_rule(session: Session, data: RuleInput) -> RuleInput:
+    check_text({"name": data.name, "naics_prefix": data.naics_prefix,
+                "hq_country": data.hq_country})  # fmt: skip
     name = " ".join(data.name.split())
     if not name or len(name) > 120:
         raise InvalidRule("Give the rule a name of 1 to 120 characters.", "name")
@@ -106,6 +109,7 @@ def add_sensitive_country(
     session: Session, actor: User, country: str, note: str, effective_from: date
 ) -> SensitiveCountry:
     """Put a country on the sensitivity list; waiting suggestions are flagged from its date."""
+    check_text({"country": country}, {"note": note})
     country = country.strip().upper()
     if not codes.is_country(country):
         raise InvalidRule(f"{country or 'An empty code'} is not an ISO country code.", "country")

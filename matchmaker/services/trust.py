@@ -26,6 +26,7 @@ from matchmaker.services.auth_events import record_auth_event
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
 from matchmaker.services.mail import queue_email
 from matchmaker.services.suggestion_upsert import withdraw_undecided_for
+from matchmaker.text import check_text
 from matchmaker.urls import external_url
 
 NAME_SIMILARITY = 92  # rapidfuzz token_sort_ratio on normalised names, 0 to 100
@@ -110,6 +111,7 @@ def _company(session: Session, company_id: int) -> Company:
 
 
 def _note(company: Company, admin: User, action: str, note: str) -> None:
+    check_text({}, {"note": note})
     line = f"{utcnow():%Y-%m-%d} {action} by {admin.email}" + (f": {note.strip()}" if note else "")
     company.verification_note = (company.verification_note + "\n" + line).strip()[-4000:]
 

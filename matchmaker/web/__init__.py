@@ -6,10 +6,16 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from matchmaker import vocab
+from matchmaker.extensions import db
 
 
 def register(app: Flask) -> None:
     """Attach every blueprint and the error handlers."""
+    from matchmaker.web.params import IdConverter, refuse_nul_characters
+
+    # Before any route is added: every `<int:...>` id is bounded to the database's range.
+    app.url_map.converters["int"] = IdConverter
+    app.before_request(refuse_nul_characters)
     from matchmaker.web.admin.routes import bp as admin_bp
     from matchmaker.web.auth.routes import bp as auth_bp
     from matchmaker.web.main.routes import bp as main_bp
@@ -52,8 +58,14 @@ def register(app: Flask) -> None:
 
     app.jinja_env.globals.update(vocab=vocab, partnership_label=vocab.partnership_label)
 
-    def page(code: int, title: str, message: str):
-        return render_template("errors/error.html", code=code, title=title, message=message), code
+    def page(code: int, title: str, message: str, **extra):
+        # The failed request may have left the session's transaction aborted (PostgreSQL), and
+        # the error page itself reads the database (the signed-in user for the navigation).
+        db.session.rollback()
+        html = render_template(
+            "errors/error.html", code=code, title=title, message=message, **extra
+        )
+        return html, code
 
     @app.errorhandler(400)
     def bad_request(err):
@@ -77,7 +89,8 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(409)
     def conflict(err):
-        return page(409, "Someone else got there first", err.description)
+        link = {"link": err.link, "link_text": err.link_text} if hasattr(err, "link") else {}
+        return page(409, "Someone else got there first", err.description, **link)
 
     @app.errorhandler(413)
     def too_large(_err):

@@ -37,6 +37,19 @@ def country_code(_form, field) -> None:
         raise ValidationError("Use a two-letter ISO country code, such as US or DE.")
 
 
+def id_or_none(value) -> int | None:
+    """coerce= for a select of records with an empty "choose ..." first option."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+def with_placeholder(text: str, pairs) -> list:
+    """A required choice that starts empty ("Choose an office"), so nobody submits the first
+    record of the list by accident; pair it with coerce=id_or_none and DataRequired."""
+    return choices([("", text), *pairs])
+
+
 def choices(pairs) -> list:
     """(value, label) pairs as WTForms choices: SelectChoice objects where WTForms has them."""
     try:

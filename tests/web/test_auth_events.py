@@ -149,8 +149,14 @@ def test_admins_see_the_events_newest_first_and_filter_them(admin_client, auth):
 
 
 def test_invalid_filters_are_ignored_not_errors(admin_client):
-    response = admin_client.get("/admin/auth-events?kind=nope&since=yesterday&page=abc")
+    response = admin_client.get("/admin/auth-events?kind=nope&since=yesterday")
     assert response.status_code == 200
+
+
+def test_a_bad_page_number_answers_400_saying_what_is_accepted(admin_client):
+    response = admin_client.get("/admin/auth-events?page=abc")
+    assert response.status_code == 400
+    assert "The page number must be a whole number" in response.get_data(as_text=True)
 
 
 def test_the_events_page_is_paginated(admin_client):

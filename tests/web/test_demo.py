@@ -33,3 +33,34 @@ def test_demo_loads_once_and_its_printed_accounts_log_in(app, runner, client, au
     names = set(db.session.scalars(select(Company.name)))
     assert "<b>Pitchlark</b> Sales AI" in names  # kept as typed; escaping is the templates' job
     assert "Tembusu Water &amp; Sensing Pte Ltd" in names
+
+
+def _readme_slug(name: str) -> str:
+    """The README's definition, written out again: lower case, each run of other characters
+    than letters and digits one hyphen (none at either end)."""
+    out, gap = [], False
+    for ch in name.lower():
+        if ch.isascii() and ch.isalnum():
+            out.append("-" if gap and out else "")
+            out.append(ch)
+            gap = False
+        else:
+            gap = True
+    return "".join(out)
+
+
+def test_the_readme_rules_for_demo_addresses_hold_for_every_office_and_company(app, root):
+    from matchmaker.demo import load_demo
+
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "`<office-name-slug>@offices.example`" in readme and "`team@<website domain>`" in readme
+    example = "`st-louis-office-of-international-trade-and-investment@offices.example`"
+    assert example in readme
+    load_demo(db.session, echo=lambda *_: None)
+    staff = set(db.session.scalars(select(User.email).where(User.office_id.is_not(None))))
+    offices = db.session.scalars(select(Office.name)).all()
+    assert {f"{_readme_slug(name)}@offices.example" for name in offices} == staff
+    assert example.strip("`") in staff
+    members = set(db.session.scalars(select(User.email).where(User.company_id.is_not(None))))
+    domains = db.session.scalars(select(Company.website_domain)).all()
+    assert {f"team@{domain}" for domain in domains} == members

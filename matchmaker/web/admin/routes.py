@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
@@ -10,12 +10,13 @@ from matchmaker.jobs.runner import listing as jobs_listing
 from matchmaker.orm import EmailStatus, OutboxEmail
 from matchmaker.services import mail
 from matchmaker.services.errors import DomainError
+from matchmaker.web.params import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _page(query):
-    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return paginate(query)
 
 
 @bp.route("/outbox")

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 
 from matchmaker.orm import AuthEventKind
 from matchmaker.services.auth_audit import AuthEventFilters
 from matchmaker.web.fields import choices
+from matchmaker.web.forms import Form
 
 
-class AuthEventFilterForm(FlaskForm):
+class AuthEventFilterForm(Form):
     class Meta:
         csrf = False
 

@@ -9,6 +9,7 @@ from matchmaker.extensions import db
 from matchmaker.services import auth_audit
 from matchmaker.services.sessions import describe_agent
 from matchmaker.web.auth_audit.forms import AuthEventFilterForm
+from matchmaker.web.params import paginate
 
 bp = Blueprint("auth_audit", __name__, url_prefix="/admin")
 
@@ -25,7 +26,7 @@ def events():
     """Authentication events, newest first, with filters."""
     form = _form()
     query = auth_audit.auth_events_query(form.filters())
-    page = db.paginate(query, per_page=50, error_out=False)
+    page = paginate(query, per_page=50)
     return render_template("auth_audit/events.html", form=form, page=page, describe=describe_agent)
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import IntegerField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from matchmaker.web.forms import Form
 
-class ImportUploadForm(FlaskForm):
+
+class ImportUploadForm(Form):
     file = FileField(
         "CSV file",
         validators=[
@@ -20,16 +21,16 @@ class ImportUploadForm(FlaskForm):
     submit = SubmitField("Upload and preview")
 
 
-class ImportRunForm(FlaskForm):
+class ImportRunForm(Form):
     submit = SubmitField("Import all rows")
 
 
-class CompanyDecisionForm(FlaskForm):
+class CompanyDecisionForm(Form):
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=1000)])
     submit = SubmitField("Save")
 
 
-class MergeCompanyForm(FlaskForm):
+class MergeCompanyForm(Form):
     target_id = IntegerField(
         "Merge into company number",
         validators=[DataRequired(), NumberRange(min=1)],

@@ -6,7 +6,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -26,6 +25,8 @@ from matchmaker.web.companies.forms import (
     ImportUploadForm,
     MergeCompanyForm,
 )
+from matchmaker.web.conflict import ConflictWithLink
+from matchmaker.web.params import paginate
 
 bp = Blueprint("companies", __name__)
 PREVIEW_ROWS = 100
@@ -63,7 +64,8 @@ def import_upload():
             form.file.errors = [*form.file.errors, str(exc)]
         else:
             return redirect(url_for("companies.import_preview", batch_id=batch.id))
-    return render_template("companies/import.html", form=form, columns=company_csv.COLUMNS)
+    page = render_template("companies/import.html", form=form, columns=company_csv.COLUMNS)
+    return page, 400 if form.errors else 200
 
 
 @bp.route("/companies/import/template.csv")
@@ -95,7 +97,8 @@ def import_run(batch_id: int):
     except NotFound:
         abort(404)
     except Conflict as exc:
-        abort(409, str(exc))
+        here = url_for("companies.import_preview", batch_id=batch_id)
+        raise ConflictWithLink(str(exc), here, "Preview the file again") from exc
     except DomainError as exc:
         flash(str(exc), "error")
     else:
@@ -123,7 +126,7 @@ def admin_companies():
     status = request.args.get("status", CompanyStatus.PENDING_VERIFICATION.value)
     q = request.args.get("q", "").strip()[:100]
     query = trust.company_list(status, q)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(query)
     return render_template(
         "companies/admin_list.html", page=page, q=q, status=status, statuses=CompanyStatus
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -22,7 +21,7 @@ from matchmaker import countries, naics, vocab
 from matchmaker.orm import ProfileStatus
 from matchmaker.services.company_rows import MAX_SECTORS, is_website
 from matchmaker.web.fields import choices
-from matchmaker.web.forms import MultiCheckboxField
+from matchmaker.web.forms import Form, MultiCheckboxField
 
 
 def website(_form, field) -> None:
@@ -54,7 +53,7 @@ class NaicsPickerField(SelectMultipleField):
         self.choices = choices(naics.choices(self.data or []))
 
 
-class CompanyFieldsForm(FlaskForm):
+class CompanyFieldsForm(Form):
     """The fields a company fills about itself (shared by sign-up and the edit page)."""
 
     company_name = StringField("Company name", validators=[DataRequired(), Length(max=200)])
@@ -99,7 +98,7 @@ def _states(_form, field) -> None:
         raise ValidationError("Choose “Any state” or specific states, not both.")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     version = HiddenField()
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     partnership_types = MultiCheckboxField(
@@ -132,13 +131,13 @@ class ProfileForm(FlaskForm):
             raise ValidationError("Choose at least one partnership type.")
 
 
-class InviteMemberForm(FlaskForm):
+class InviteMemberForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField("Send invitation")
 
 
-class DeleteCompanyForm(FlaskForm):
+class DeleteCompanyForm(Form):
     password = PasswordField("Your password", validators=[DataRequired(), Length(max=128)])
     confirm = BooleanField(
         "I understand that the company, its members and its interest profiles are deleted for "

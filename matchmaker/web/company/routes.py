@@ -29,6 +29,7 @@ from matchmaker.web.company.forms import (
     InviteMemberForm,
     ProfileForm,
 )
+from matchmaker.web.params import paginate
 
 bp = Blueprint("company", __name__, url_prefix="/company")
 
@@ -94,7 +95,7 @@ def profiles():
     """The company's interest profiles, with search and a status filter."""
     q, status = request.args.get("q", "").strip()[:100], request.args.get("status", "")
     query = companies.profile_list(own_company().id, q, status)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(query)
     return render_template(
         "company/profiles.html", page=page, q=q, status=status, statuses=ProfileStatus
     )

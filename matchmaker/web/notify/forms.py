@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SubmitField
 from wtforms.validators import DataRequired
 
 from matchmaker.services.notifications import MODES
 from matchmaker.web.fields import choices
+from matchmaker.web.forms import Form
 
 
-class NotificationForm(FlaskForm):
+class NotificationForm(Form):
     mode = RadioField(
         "Email me about newly routed suggestions",
         choices=choices(MODES.items()),
@@ -19,7 +19,7 @@ class NotificationForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class UnsubscribeForm(FlaskForm):
+class UnsubscribeForm(Form):
     """The confirmation button; the signed token in the URL is the authentication."""
 
     class Meta:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,7 +19,7 @@ from matchmaker.orm import PriorityStatus
 from matchmaker.services.priorities import DESCRIPTION_MAX, TITLE_MAX
 from matchmaker.web.company.forms import NaicsPickerField  # the companies' searchable picker
 from matchmaker.web.fields import CodeListField, choices, country_codes, naics_codes
-from matchmaker.web.forms import MultiCheckboxField
+from matchmaker.web.forms import Form, MultiCheckboxField
 
 STATUS_LABELS = {
     PriorityStatus.DRAFT: "Draft (only your office sees it)",
@@ -39,7 +38,7 @@ def required_list(_form, field) -> None:
         raise ValidationError("Choose at least one.")
 
 
-class PostPriorityForm(FlaskForm):
+class PostPriorityForm(Form):
     title = StringField("Title", validators=[DataRequired(), Length(max=TITLE_MAX)])
     description = TextAreaField(
         "Description",

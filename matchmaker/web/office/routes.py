@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matchmaker import codes, vocab
@@ -13,6 +13,7 @@ from matchmaker.services import org, priorities
 from matchmaker.services.errors import Conflict, DomainError, NotFound
 from matchmaker.web.forms import attach_error
 from matchmaker.web.office.forms import EditPriorityForm, PostPriorityForm
+from matchmaker.web.params import id_arg, paginate
 
 bp = Blueprint("office", __name__)
 bp.add_app_template_filter(codes.country_name, "country_name")
@@ -43,10 +44,10 @@ def dashboard():
     filters = priorities.PriorityFilters(
         q=request.args.get("q", ""), status=request.args.get("status", ""),
         visible=request.args.get("visible", ""),
-        office_id=request.args.get("office_id", type=int) if current_user.is_admin else None,
+        office_id=id_arg("office_id") if current_user.is_admin else None,
     )  # fmt: skip
     query = priorities.filter_priorities(office_priorities(), filters)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(query)
     counts = priorities.suggestion_counts(db.session, [p.id for p in page.items])
     offices = org.office_choices(db.session) if current_user.is_admin else []
     return render_template("office/dashboard.html", page=page, counts=counts, filters=filters,

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from matchmaker.services.opportunities import MESSAGE_MAX
+from matchmaker.web.forms import Form
 
 
-class InterestForm(FlaskForm):
+class InterestForm(Form):
     profile_id = SelectField(
         "For which of your interest profiles",
         coerce=int,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matchmaker import vocab
@@ -13,6 +13,7 @@ from matchmaker.services.errors import Conflict, DomainError, NotFound
 from matchmaker.web.fields import choices
 from matchmaker.web.forms import attach_error
 from matchmaker.web.opportunities.forms import InterestForm
+from matchmaker.web.params import paginate
 
 bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
 
@@ -27,7 +28,7 @@ def browse():
         state=request.args.get("state", ""),
     )  # fmt: skip
     query = opportunities.opportunities_query(filters)
-    page = db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = paginate(query)
     return render_template("opportunities/browse.html", page=page, filters=filters, vocab=vocab)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     HiddenField,
@@ -14,7 +13,6 @@ from wtforms import (
 from wtforms.validators import (
     DataRequired,
     Email,
-    InputRequired,
     Length,
     Optional,
     Regexp,
@@ -23,11 +21,11 @@ from wtforms.validators import (
 from matchmaker import vocab
 from matchmaker.orm import OfficeKind
 from matchmaker.web.company.forms import NaicsPickerField  # the companies' searchable picker
-from matchmaker.web.fields import choices, country_code, naics_codes
-from matchmaker.web.forms import new_password_fields
+from matchmaker.web.fields import choices, country_code, id_or_none, naics_codes
+from matchmaker.web.forms import Form, new_password_fields
 
 
-class CityForm(FlaskForm):
+class CityForm(Form):
     version = HiddenField()
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     state = StringField(
@@ -48,9 +46,11 @@ class CityForm(FlaskForm):
     submit = SubmitField("Save city")
 
 
-class OfficeForm(FlaskForm):
+class OfficeForm(Form):
     version = HiddenField()
-    city_id = SelectField("City", coerce=int, validators=[InputRequired()])
+    city_id = SelectField(
+        "City", coerce=id_or_none, validators=[DataRequired(message="Choose a city.")]
+    )
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField(
         "Kind",
@@ -75,12 +75,12 @@ class OfficeForm(FlaskForm):
     submit = SubmitField("Save office")
 
 
-class InviteStaffForm(FlaskForm):
+class InviteStaffForm(Form):
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField("Name", validators=[Optional(), Length(max=120)])
     submit = SubmitField("Send invitation")
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     password, confirm = new_password_fields("Choose a password")
     submit = SubmitField("Set password and log in")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matchmaker.authz import admin_required
@@ -12,15 +12,16 @@ from matchmaker.security import start_session
 from matchmaker.services import org, staff
 from matchmaker.services.errors import Conflict, DomainError, NotFound
 from matchmaker.tokens import InvalidToken
-from matchmaker.web.fields import choices
+from matchmaker.web.fields import with_placeholder
 from matchmaker.web.forms import attach_error
 from matchmaker.web.org.forms import AcceptInvitationForm, CityForm, InviteStaffForm, OfficeForm
+from matchmaker.web.params import id_arg, paginate
 
 bp = Blueprint("org", __name__)
 
 
 def _page(query):
-    return db.paginate(query, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return paginate(query)
 
 
 def _city_input(form: CityForm) -> org.CityInput:
@@ -86,7 +87,7 @@ def edit_city(city_id: int):
 def offices():
     """Every office, searchable by name or city and filtered by kind."""
     q, kind = request.args.get("q", ""), request.args.get("kind", "")
-    page = _page(org.offices_query(q, kind, request.args.get("city_id", type=int)))
+    page = _page(org.offices_query(q, kind, id_arg("city_id")))
     return render_template("org/offices.html", page=page, q=q, kind=kind, kinds=OfficeKind)
 
 
@@ -94,8 +95,8 @@ def offices():
 @admin_required
 def new_office():
     """Add an office to a city."""
-    form = OfficeForm(city_id=request.args.get("city_id", type=int))
-    form.city_id.choices = choices(org.city_choices(db.session))
+    form = OfficeForm(city_id=id_arg("city_id"))
+    form.city_id.choices = with_placeholder("Choose a city", org.city_choices(db.session))
     if form.validate_on_submit():
         try:
             office = org.create_office(db.session, _office_input(form))
@@ -122,7 +123,7 @@ def edit_office(office_id: int):
     """Edit an office; a concurrent edit by someone else answers 409."""
     office = db.get_or_404(Office, office_id)
     form = OfficeForm(obj=office)
-    form.city_id.choices = choices(org.city_choices(db.session))
+    form.city_id.choices = with_placeholder("Choose a city", org.city_choices(db.session))
     if form.validate_on_submit():
         try:
             org.update_office(db.session, office.id, _office_input(form), _int(form.version.data))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
 from matchmaker.orm import Office
 from matchmaker.services import audit, org, oversight, queue
-from matchmaker.web.oversight.forms import AuditFilterForm
+from matchmaker.web.oversight.forms import AuditFilterForm, FlaggedFilterForm
+from matchmaker.web.params import paginate
 from matchmaker.web.queue.routes import filter_form
 
 bp = Blueprint("oversight", __name__, url_prefix="/admin")
@@ -17,12 +18,13 @@ bp = Blueprint("oversight", __name__, url_prefix="/admin")
 @bp.route("/review")
 @admin_required
 def flagged():
-    """Flagged suggestions: those waiting for an admin's decision, or all of them."""
-    pending = request.args.get("show") != "all"
-    page = db.paginate(
-        oversight.flagged_query(pending), per_page=current_app.config["PAGE_SIZE"], error_out=False
-    )
-    return render_template("oversight/flagged.html", page=page, pending=pending)
+    """Flagged suggestions with search, filters and a choice of order (oldest first by default)."""
+    form = FlaggedFilterForm(request.args)
+    form.office_id.choices = [(0, "Any office"), *org.office_choices(db.session)]
+    form.validate()
+    page = paginate(oversight.flagged_query(form.filters()))
+    return render_template("oversight/flagged.html", page=page, form=form,
+                           default_filters=oversight.FlaggedFilters())  # fmt: skip
 
 
 @bp.route("/queues")
@@ -64,7 +66,7 @@ def audit_form() -> AuditFilterForm:
 def audit_log():
     """Every review event, newest first, with filters."""
     form = audit_form()
-    page = db.paginate(audit.audit_query(form.filters()), per_page=50, error_out=False)
+    page = paginate(audit.audit_query(form.filters()), per_page=50)
     return render_template("oversight/audit.html", form=form, page=page)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,14 +15,16 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
+from matchmaker.dbrange import parse_id
 from matchmaker.services import queue, review
 from matchmaker.services.queue import QueueFilters
-from matchmaker.web.fields import choices
+from matchmaker.web.fields import choices, id_or_none
+from matchmaker.web.forms import Form
 
 REASONS = choices([("", "Choose a reason"), *review.DECLINE_REASONS.items()])
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     """The queue's filters, read from the query string (GET: no CSRF token)."""
 
     class Meta:
@@ -61,7 +62,7 @@ class QueueFilterForm(FlaskForm):
         )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """Every action carries the version of the suggestion the user saw."""
 
     version = IntegerField(validators=[InputRequired()])
@@ -98,7 +99,10 @@ class SnoozeForm(ActionForm):
 
 
 class ReassignForm(ActionForm):
-    office_id = SelectField("Office", coerce=int, validators=[DataRequired()])
+    office_id = SelectField(
+        "Office", coerce=id_or_none,
+        validators=[DataRequired(message="Choose the office to hand it to.")],
+    )  # fmt: skip
     note = TextAreaField(
         "Note to the other office", validators=[DataRequired(), Length(max=review.NOTE_MAX)]
     )
@@ -125,7 +129,7 @@ class FlagDeclineForm(ClearForm):
         return {"reason": "sensitive", "note": self.note.data}
 
 
-class BulkDeclineForm(FlaskForm):
+class BulkDeclineForm(Form):
     items = SelectMultipleField("Suggestions", validators=[DataRequired()], validate_choice=False)
     reason = SelectField("Reason", choices=REASONS, validators=[DataRequired()])
     note = StringField("Note", validators=[Optional(), Length(max=review.NOTE_MAX)])
@@ -135,8 +139,9 @@ class BulkDeclineForm(FlaskForm):
         result = []
         for value in self.items.data or []:
             ident, _, version = str(value).partition(":")
-            if ident.isdigit() and version.isdigit():
-                result.append((int(ident), int(version)))
+            ident, version = parse_id(ident), parse_id(version)
+            if ident is not None and version is not None:
+                result.append((ident, version))
         return result
 
 

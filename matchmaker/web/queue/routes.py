@@ -12,6 +12,8 @@ from matchmaker.extensions import db
 from matchmaker.orm import Suggestion
 from matchmaker.services import org, oversight, queue, review
 from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.web.conflict import ConflictWithLink
+from matchmaker.web.fields import with_placeholder
 from matchmaker.web.queue.forms import BulkDeclineForm, QueueFilterForm, form_for, option_pairs
 
 bp = Blueprint("queue", __name__)
@@ -66,8 +68,9 @@ def action_forms(row: Suggestion) -> SimpleNamespace:
     return forms
 
 
-def _offices(row: Suggestion) -> list[tuple[int, str]]:
-    return [(i, n) for i, n in org.office_choices(db.session) if i != row.routed_office_id]
+def _offices(row: Suggestion) -> list:
+    offices = [(i, n) for i, n in org.office_choices(db.session) if i != row.routed_office_id]
+    return with_placeholder("Choose an office", offices)
 
 
 @bp.route("/suggestions/<int:suggestion_id>")
@@ -104,7 +107,8 @@ def act(suggestion_id: int, action: str):
     except NotFound:
         abort(404)
     except Conflict as exc:
-        abort(409, str(exc))
+        here = url_for("queue.suggestion", suggestion_id=suggestion_id)
+        raise ConflictWithLink(str(exc), here, "Open the suggestion as it is now") from exc
     except DomainError as exc:
         flash(str(exc), "error")
     else:

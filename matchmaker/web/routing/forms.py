@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from matchmaker import vocab
-from matchmaker.web.fields import choices, country_code
+from matchmaker.web.fields import choices, country_code, id_or_none
+from matchmaker.web.forms import Form
 
 
-class RuleForm(FlaskForm):
+class RuleForm(Form):
     name = StringField("Name", validators=[DataRequired(), Length(max=120)])
     naics_prefix = StringField(
         "NAICS prefix",
@@ -28,11 +28,14 @@ class RuleForm(FlaskForm):
         default="",
     )
     city_id = SelectField("The priority's city", coerce=int, default=0)
-    target_office_id = SelectField("Send to office", coerce=int, validators=[DataRequired()])
+    target_office_id = SelectField(
+        "Send to office", coerce=id_or_none,
+        validators=[DataRequired(message="Choose the office to send them to.")],
+    )  # fmt: skip
     submit = SubmitField("Add rule")
 
 
-class SensitiveCountryForm(FlaskForm):
+class SensitiveCountryForm(Form):
     country = StringField(
         "Country", validators=[DataRequired(), country_code], description="ISO code, such as RU."
     )

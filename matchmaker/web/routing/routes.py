@@ -9,6 +9,7 @@ from matchmaker.authz import admin_required
 from matchmaker.extensions import db
 from matchmaker.services import org, routing_rules
 from matchmaker.services.errors import DomainError, NotFound
+from matchmaker.web.fields import with_placeholder
 from matchmaker.web.forms import attach_error
 from matchmaker.web.routing.forms import RuleForm, SensitiveCountryForm
 
@@ -18,7 +19,9 @@ bp = Blueprint("routing", __name__, url_prefix="/admin")
 def rule_form() -> RuleForm:
     form = RuleForm()
     form.city_id.choices = [(0, "Any city"), *org.city_choices(db.session)]
-    form.target_office_id.choices = org.office_choices(db.session)
+    form.target_office_id.choices = with_placeholder(
+        "Choose an office", org.office_choices(db.session)
+    )
     return form
 
 

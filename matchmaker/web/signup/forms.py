@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
 from matchmaker.web.company.forms import CompanyFieldsForm
-from matchmaker.web.forms import new_password_fields
+from matchmaker.web.forms import Form, new_password_fields
 
 
 class SignupForm(CompanyFieldsForm):
@@ -20,13 +19,13 @@ class SignupForm(CompanyFieldsForm):
     submit = SubmitField("Sign up")
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(Form):
     name = StringField("Your name", validators=[DataRequired(), Length(max=120)])
     password, confirm = new_password_fields()
     submit = SubmitField("Join the company")
 
 
-class ConfirmSignupForm(FlaskForm):
+class ConfirmSignupForm(Form):
     """The button behind an emailed confirmation link: only a POST confirms (and logs in)."""
 
     submit = SubmitField("Confirm my email")

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 60db6356c02c
+Revision ID: 87c7e7141caf
 Revises: 
-Create Date: 2026-12-04 07:28:39.654882
+Create Date: 2026-12-04 07:34:47.116486
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '60db6356c02c'
+revision = '87c7e7141caf'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -49,38 +49,6 @@ def upgrade():
     with op.batch_alter_table('city', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_city_name'), ['name'], unique=False)
 
-    op.create_table('company',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('website', sa.String(length=300), nullable=False),
-    sa.Column('website_domain', sa.String(length=253), nullable=True),
-    sa.Column('external_id', sa.String(length=100), nullable=True),
-    sa.Column('hq_country', sa.String(length=2), nullable=False),
-    sa.Column('size', sa.String(length=10), nullable=False),
-    sa.Column('naics_sectors', sa.JSON(), nullable=False),
-    sa.Column('description', sa.Text(), nullable=False),
-    sa.Column('contact_name', sa.String(length=120), nullable=False),
-    sa.Column('contact_email', sa.String(length=254), nullable=False),
-    sa.Column('status', sa.Enum('unconfirmed', 'pending_verification', 'active', 'suspended', 'deleted', 'merged', name='companystatus', native_enum=False, length=30), nullable=False),
-    sa.Column('verification_note', sa.Text(), nullable=False),
-    sa.Column('merged_into_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
-    sa.Column('confirmed_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
-    sa.Column('deleted_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['merged_into_id'], ['company.id'], name=op.f('fk_company_merged_into_id_company')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_company')),
-    sa.UniqueConstraint('external_id', name=op.f('uq_company_external_id'))
-    )
-    with op.batch_alter_table('company', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_company_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_company_hq_country'), ['hq_country'], unique=False)
-        batch_op.create_index(batch_op.f('ix_company_merged_into_id'), ['merged_into_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_company_name'), ['name'], unique=False)
-        batch_op.create_index('ix_company_status_name', ['status', 'name'], unique=False)
-        batch_op.create_index(batch_op.f('ix_company_website_domain'), ['website_domain'], unique=False)
-
     op.create_table('outbox_email',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('to', sa.String(length=254), nullable=False),
@@ -100,6 +68,60 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_outbox_email_created_at'), ['created_at'], unique=False)
         batch_op.create_index('ix_outbox_email_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_email_to'), ['to'], unique=False)
+
+    op.create_table('office',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('city_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.Enum('international_affairs', 'economic_development', 'regional_partnership', name='officekind', native_enum=False, length=40), nullable=False),
+    sa.Column('contact_email', sa.String(length=254), nullable=False),
+    sa.Column('sectors', sa.JSON(), nullable=False),
+    sa.Column('states', sa.JSON(), nullable=False),
+    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['city_id'], ['city.id'], name=op.f('fk_office_city_id_city')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_office')),
+    sa.UniqueConstraint('city_id', 'name', name=op.f('uq_office_city_id_name'))
+    )
+    with op.batch_alter_table('office', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_office_city_id'), ['city_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_office_kind'), ['kind'], unique=False)
+        batch_op.create_index(batch_op.f('ix_office_name'), ['name'], unique=False)
+
+    op.create_table('company',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('website', sa.String(length=300), nullable=False),
+    sa.Column('website_domain', sa.String(length=253), nullable=True),
+    sa.Column('external_id', sa.String(length=100), nullable=True),
+    sa.Column('hq_country', sa.String(length=2), nullable=False),
+    sa.Column('size', sa.String(length=10), nullable=False),
+    sa.Column('naics_sectors', sa.JSON(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('contact_name', sa.String(length=120), nullable=False),
+    sa.Column('contact_email', sa.String(length=254), nullable=False),
+    sa.Column('status', sa.Enum('unconfirmed', 'pending_verification', 'active', 'suspended', 'deleted', 'merged', name='companystatus', native_enum=False, length=30), nullable=False),
+    sa.Column('verification_note', sa.Text(), nullable=False),
+    sa.Column('merged_into_id', sa.Integer(), nullable=True),
+    sa.Column('created_by_office_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('confirmed_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('deleted_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_office_id'], ['office.id'], name=op.f('fk_company_created_by_office_id_office')),
+    sa.ForeignKeyConstraint(['merged_into_id'], ['company.id'], name=op.f('fk_company_merged_into_id_company')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_company')),
+    sa.UniqueConstraint('external_id', name=op.f('uq_company_external_id'))
+    )
+    with op.batch_alter_table('company', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_company_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_company_created_by_office_id'), ['created_by_office_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_company_hq_country'), ['hq_country'], unique=False)
+        batch_op.create_index(batch_op.f('ix_company_merged_into_id'), ['merged_into_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_company_name'), ['name'], unique=False)
+        batch_op.create_index('ix_company_status_name', ['status', 'name'], unique=False)
+        batch_op.create_index(batch_op.f('ix_company_website_domain'), ['website_domain'], unique=False)
 
     op.create_table('interest_profile',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -121,25 +143,6 @@ def upgrade():
     with op.batch_alter_table('interest_profile', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_interest_profile_company_id'), ['company_id'], unique=False)
         batch_op.create_index('ix_interest_profile_status_updated', ['status', 'updated_at'], unique=False)
-
-    op.create_table('office',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('city_id', sa.Integer(), nullable=False),
-    sa.Column('name', sa.String(length=200), nullable=False),
-    sa.Column('kind', sa.Enum('international_affairs', 'economic_development', 'regional_partnership', name='officekind', native_enum=False, length=40), nullable=False),
-    sa.Column('contact_email', sa.String(length=254), nullable=False),
-    sa.Column('sectors', sa.JSON(), nullable=False),
-    sa.Column('states', sa.JSON(), nullable=False),
-    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['city_id'], ['city.id'], name=op.f('fk_office_city_id_city')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_office')),
-    sa.UniqueConstraint('city_id', 'name', name=op.f('uq_office_city_id_name'))
-    )
-    with op.batch_alter_table('office', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_office_city_id'), ['city_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_office_kind'), ['kind'], unique=False)
-        batch_op.create_index(batch_op.f('ix_office_name'), ['name'], unique=False)
 
     op.create_table('user',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -394,32 +397,33 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_user_company_id'))
 
     op.drop_table('user')
-    with op.batch_alter_table('office', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_office_name'))
-        batch_op.drop_index(batch_op.f('ix_office_kind'))
-        batch_op.drop_index(batch_op.f('ix_office_city_id'))
-
-    op.drop_table('office')
     with op.batch_alter_table('interest_profile', schema=None) as batch_op:
         batch_op.drop_index('ix_interest_profile_status_updated')
         batch_op.drop_index(batch_op.f('ix_interest_profile_company_id'))
 
     op.drop_table('interest_profile')
-    with op.batch_alter_table('outbox_email', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_outbox_email_to'))
-        batch_op.drop_index('ix_outbox_email_due')
-        batch_op.drop_index(batch_op.f('ix_outbox_email_created_at'))
-
-    op.drop_table('outbox_email')
     with op.batch_alter_table('company', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_company_website_domain'))
         batch_op.drop_index('ix_company_status_name')
         batch_op.drop_index(batch_op.f('ix_company_name'))
         batch_op.drop_index(batch_op.f('ix_company_merged_into_id'))
         batch_op.drop_index(batch_op.f('ix_company_hq_country'))
+        batch_op.drop_index(batch_op.f('ix_company_created_by_office_id'))
         batch_op.drop_index(batch_op.f('ix_company_created_at'))
 
     op.drop_table('company')
+    with op.batch_alter_table('office', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_office_name'))
+        batch_op.drop_index(batch_op.f('ix_office_kind'))
+        batch_op.drop_index(batch_op.f('ix_office_city_id'))
+
+    op.drop_table('office')
+    with op.batch_alter_table('outbox_email', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outbox_email_to'))
+        batch_op.drop_index('ix_outbox_email_due')
+        batch_op.drop_index(batch_op.f('ix_outbox_email_created_at'))
+
+    op.drop_table('outbox_email')
     with op.batch_alter_table('city', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_city_name'))
 
