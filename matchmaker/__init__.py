@@ -38,6 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions[passwords.EXTENSION] = PasswordHasher(**app.config.get("ARGON2_PARAMS", {}))
     db.init_app(app)
     database.configure(app)
+    from matchmaker.jobs.after_response import AfterResponse
+
+    app.wsgi_app = AfterResponse(app.wsgi_app)  # jobs a request recorded run once it is sent
     hosts.init_app(app)  # before any hook that reads the session or counts a rate limit
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

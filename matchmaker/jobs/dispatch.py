@@ -4,7 +4,7 @@ A job is a row of background_job added to the caller's session, so it commits, o
 with the caller's change: a saved profile never loses its re-rank. After the commit the job is
 handed over: to RQ when Redis is configured (if Redis refuses, the row waits for a retry),
 otherwise it runs in this process. During a web request the hand-over waits until the response
-has been sent (werkzeug's call_on_close), so no page waits on a job, on Redis or on SMTP.
+has been sent (jobs/after_response.py), so no page waits on a job, on Redis or on SMTP.
 """
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import Flask, after_this_request, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
 from matchmaker.extensions import db
 from matchmaker.jobs import registry
+from matchmaker.jobs.after_response import call_after_response
 from matchmaker.orm import BackgroundJob, JobStatus, utcnow
 
 log = logging.getLogger(__name__)
@@ -71,12 +72,7 @@ def hand_over(ids: list[int]) -> None:
     waiting = request.environ.get(_WAITING)
     if waiting is None:
         waiting = request.environ[_WAITING] = []
-
-        @after_this_request
-        def _after_response(response):
-            response.call_on_close(lambda: _dispatch_in_own_context(app, waiting))
-            return response
-
+        call_after_response(request.environ, lambda: _dispatch_in_own_context(app, waiting))
     waiting.extend(ids)
 
 
