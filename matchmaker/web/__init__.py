@@ -40,6 +40,9 @@ def register(app: Flask) -> None:
 
     for blueprint in (queue_bp, oversight_bp, routing_bp, notify_bp):
         app.register_blueprint(blueprint)
+    from matchmaker.web.mfa.routes import bp as mfa_bp
+
+    app.register_blueprint(mfa_bp)
 
     from matchmaker import countries, naics
 
