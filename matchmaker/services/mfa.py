@@ -7,15 +7,12 @@ slip under the throttle. Failures are counted from the MFA_FAILED auth events of
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pyotp
 from flask import current_app
-from sqlalchemy import Select, delete, func, or_, select, update
+from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from matchmaker.orm import (
@@ -28,14 +25,12 @@ from matchmaker.orm import (
     utcnow,
 )
 from matchmaker.orm.accounts import new_session_token
+from matchmaker.services import mfa_codes
 from matchmaker.services.auth_events import record_auth_event
 from matchmaker.services.errors import DomainError, NotFound
 from matchmaker.tokens import InvalidToken, make_token, read_token
 
 ENROLMENT = "mfa-enrolment"
-DRIFT = 1  # time steps accepted either side of now, for a phone whose clock is a little off
-RECOVERY_CODES = 10
-_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o or 1/l/i: easy to copy by hand
 
 
 class InvalidCode(DomainError):
@@ -103,12 +98,8 @@ def status(session: Session, user: User) -> MfaStatus | None:
     credential = credential_of(session, user)
     if credential is None:
         return None
-    left = session.scalar(
-        select(func.count())
-        .select_from(MfaRecoveryCode)
-        .where(MfaRecoveryCode.user_id == user.id, MfaRecoveryCode.used_at.is_(None))
-    )
-    return MfaStatus(enrolled_at=credential.enrolled_at, recovery_codes_left=left or 0)
+    left = mfa_codes.recovery_codes_left(session, user)
+    return MfaStatus(enrolled_at=credential.enrolled_at, recovery_codes_left=left)
 
 
 def start_enrolment(user: User, token: str | None = None) -> Enrolment:
@@ -136,12 +127,12 @@ def confirm_enrolment(
     if _locked_credential(session, user) is not None:
         raise AlreadyEnrolled("Two-step verification is already on for this account.")
     _check_throttle(session, user, now)
-    step = _matching_step(secret, _normalise(code), now, after=None)
+    step = mfa_codes.matching_step(secret, mfa_codes.normalise(code), now, after=None)
     if step is None:
         _fail(session, user, "enrolment")
         raise InvalidCode("This code is not correct. Check the time on your phone and try again.")
     session.add(MfaCredential(user_id=user.id, secret=secret, enrolled_at=now, last_step=step))
-    codes = _replace_recovery_codes(session, user)
+    codes = mfa_codes.replace_recovery_codes(session, user)
     record_auth_event(session, AuthEventKind.MFA_ENROLLED, user=user)
     session.commit()
     return codes
@@ -171,7 +162,7 @@ def regenerate_recovery_codes(
 ) -> list[str]:
     """Replace every recovery code (used or not) with ten new ones, after a current code."""
     _verify(session, user, code, "new recovery codes", now or utcnow())
-    codes = _replace_recovery_codes(session, user)
+    codes = mfa_codes.replace_recovery_codes(session, user)
     session.commit()
     return codes
 
@@ -226,17 +217,17 @@ def _verify(session: Session, user: User, code: str, purpose: str, now: datetime
     if credential is None:
         raise NotEnrolled("Two-step verification is not on for this account.")
     _check_throttle(session, user, now)
-    value = _normalise(code)
+    value = mfa_codes.normalise(code)
     if len(value) == 6 and value.isdigit():
-        step = _matching_step(credential.secret, value, now, after=credential.last_step)
+        step = mfa_codes.matching_step(credential.secret, value, now, after=credential.last_step)
         if step is not None:
             credential.last_step = step
             record_auth_event(session, AuthEventKind.MFA_USED, user=user, detail=purpose)
             return "totp"
-        if _matching_step(credential.secret, value, now, after=None) is not None:
+        if mfa_codes.matching_step(credential.secret, value, now, after=None) is not None:
             _fail(session, user, f"{purpose}: code used before")
             raise InvalidCode("This code was already used. Wait for the next code in your app.")
-    elif _use_recovery_code(session, user, value, now):
+    elif mfa_codes.use_recovery_code(session, user, value, now):
         left = status(session, user)
         detail = f"{purpose}; {left.recovery_codes_left if left else 0} left"
         record_auth_event(session, AuthEventKind.MFA_RECOVERY_USED, user=user, detail=detail)
@@ -277,18 +268,6 @@ def _fail(session: Session, user: User, purpose: str) -> None:
     session.commit()
 
 
-def _matching_step(secret: str, code: str, now: datetime, after: int | None) -> int | None:
-    """The time step near now whose code this is, later than `after` (else it is a replay)."""
-    totp = pyotp.TOTP(secret)
-    current = totp.timecode(now)
-    for step in range(current - DRIFT, current + DRIFT + 1):
-        if after is not None and step <= after:
-            continue
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            return step
-    return None
-
-
 def _secret_from(user: User, token: str) -> str:
     try:
         payload = read_token(ENROLMENT, token, current_app.config["MFA_ENROLMENT_MAX_AGE"])
@@ -297,39 +276,6 @@ def _secret_from(user: User, token: str) -> str:
     if payload.get("uid") != user.id or not isinstance(payload.get("secret"), str):
         raise EnrolmentExpired("The set-up expired. Scan the new QR code and try again.")
     return payload["secret"]
-
-
-def _normalise(code: str | None) -> str:
-    return "".join(ch for ch in (code or "").lower() if ch.isalnum())[:32]
-
-
-def _digest(user_id: int, code: str) -> str:
-    return hashlib.sha256(f"{user_id}:{code}".encode()).hexdigest()
-
-
-def _use_recovery_code(session: Session, user: User, code: str, now: datetime) -> bool:
-    """Mark the recovery code used; False when it is unknown or was used before."""
-    if len(code) != 10:
-        return False
-    result = session.execute(
-        update(MfaRecoveryCode)
-        .where(
-            MfaRecoveryCode.user_id == user.id,
-            MfaRecoveryCode.code_hash == _digest(user.id, code),
-            MfaRecoveryCode.used_at.is_(None),
-        )
-        .values(used_at=now)
-    )
-    return result.rowcount == 1
-
-
-def _replace_recovery_codes(session: Session, user: User) -> list[str]:
-    session.execute(delete(MfaRecoveryCode).where(MfaRecoveryCode.user_id == user.id))
-    codes: set[str] = set()
-    while len(codes) < RECOVERY_CODES:
-        codes.add("".join(secrets.choice(_ALPHABET) for _ in range(10)))
-    session.add_all(MfaRecoveryCode(user_id=user.id, code_hash=_digest(user.id, c)) for c in codes)
-    return [f"{c[:5]}-{c[5:]}" for c in sorted(codes)]
 
 
 def _clear(session: Session, user: User) -> None:
