@@ -167,21 +167,20 @@ def regenerate_recovery_codes(
     return codes
 
 
-def reset_mfa(session: Session, user_id: int, actor: User) -> User:
-    """An admin removes a user's MFA (a lost phone); an admin must enrol again at next login."""
+def reset_mfa(session: Session, user_id: int, actor: User | None) -> User:
+    """An admin (None: the command line) removes a user's MFA; an admin enrols again at login."""
     user = session.get(User, user_id)
     if user is None:
         raise NotFound("No such user.")
-    if user.id == actor.id:
+    if actor is not None and user.id == actor.id:
         raise DomainError("Another admin must reset your own two-step verification.")
     if not is_enrolled(session, user):
         raise NotEnrolled(f"{user.email} has no two-step verification to reset.")
     _clear(session, user)
     # The lost factor may be in someone else's hands: end the user's sessions too.
     user.session_token = new_session_token()
-    record_auth_event(
-        session, AuthEventKind.MFA_RESET, user=user, actor=actor, detail="reset by an admin"
-    )
+    detail = "reset by an admin" if actor is not None else "reset from the command line"
+    record_auth_event(session, AuthEventKind.MFA_RESET, user=user, actor=actor, detail=detail)
     session.commit()
     return user
 

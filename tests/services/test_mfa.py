@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import timedelta
 
 import pyotp
@@ -96,6 +97,39 @@ def test_a_code_is_accepted_once_only(app):
     with pytest.raises(mfa.InvalidCode):
         mfa.verify(db.session, user, at(secret, now - timedelta(seconds=30)), now=now)
     assert mfa.verify(db.session, user, at(secret, now + timedelta(seconds=30)), now=now) == "totp"
+
+
+def test_one_code_offered_twice_at_once_is_accepted_once(app):
+    """Two sessions, each in its own thread and connection (as two processes would be)."""
+    user = f.StaffFactory()
+    now = utcnow()
+    secret, _ = enrolled(user, now - timedelta(minutes=10))
+    user_id, code = user.id, at(secret, now)
+    db.session.commit()  # this thread holds no transaction (on SQLite, no lock) during the race
+    barrier = threading.Barrier(2, timeout=10)
+    results: list[str] = []
+
+    def give_code() -> None:
+        with app.app_context():
+            me = db.session.get(User, user_id)
+            db.session.commit()
+            barrier.wait()
+            try:
+                results.append(mfa.verify(db.session, me, code, now=now))
+            except mfa.InvalidCode as exc:
+                results.append(str(exc))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=give_code) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == [
+        "This code was already used. Wait for the next code in your app.",
+        "totp",
+    ]
 
 
 def test_a_code_one_step_off_is_accepted_and_two_steps_off_is_not(app):

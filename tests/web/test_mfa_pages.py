@@ -195,3 +195,16 @@ def test_mfa_pages_are_never_cached_and_have_no_inline_code(client):
     assert response.headers["Cache-Control"] == "no-store"
     html = response.get_data(as_text=True)
     assert "<script" not in html and "style=" not in html and "<svg" not in html
+
+
+def test_the_command_line_resets_the_mfa_of_an_admin_who_lost_their_phone(app, runner):
+    admin = f.AdminFactory(email="only-admin@example.org")
+    result = runner.invoke(args=["reset-mfa", "ONLY-admin@example.org"])
+    assert result.exit_code == 0, result.output
+    assert "two-step verification of only-admin@example.org reset" in result.output
+    assert password_step(app.test_client(), admin.email).location == "/auth/mfa/enrol"
+    [event] = db.session.scalars(select(AuthEvent).where(AuthEvent.kind == AuthEventKind.MFA_RESET))
+    assert (event.actor_id, event.detail) == (None, "reset from the command line")
+    again = runner.invoke(args=["reset-mfa", "only-admin@example.org"])
+    assert again.exit_code != 0 and "no two-step verification to reset" in again.output
+    assert runner.invoke(args=["reset-mfa", "nobody@example.org"]).exit_code != 0
