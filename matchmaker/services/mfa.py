@@ -126,10 +126,10 @@ def confirm_enrolment(
     _lock(session, user)
     if _locked_credential(session, user) is not None:
         raise AlreadyEnrolled("Two-step verification is already on for this account.")
-    _check_throttle(session, user, now)
+    failures = _check_throttle(session, user, now)
     step = mfa_codes.matching_step(secret, mfa_codes.normalise(code), now, after=None)
     if step is None:
-        _fail(session, user, "enrolment")
+        _fail(session, user, "enrolment", failures)
         raise InvalidCode("This code is not correct. Check the time on your phone and try again.")
     session.add(MfaCredential(user_id=user.id, secret=secret, enrolled_at=now, last_step=step))
     codes = mfa_codes.replace_recovery_codes(session, user)
@@ -215,7 +215,7 @@ def _verify(session: Session, user: User, code: str, purpose: str, now: datetime
     credential = _locked_credential(session, user)
     if credential is None:
         raise NotEnrolled("Two-step verification is not on for this account.")
-    _check_throttle(session, user, now)
+    failures = _check_throttle(session, user, now)
     value = mfa_codes.normalise(code)
     if len(value) == 6 and value.isdigit():
         step = mfa_codes.matching_step(credential.secret, value, now, after=credential.last_step)
@@ -224,14 +224,14 @@ def _verify(session: Session, user: User, code: str, purpose: str, now: datetime
             record_auth_event(session, AuthEventKind.MFA_USED, user=user, detail=purpose)
             return "totp"
         if mfa_codes.matching_step(credential.secret, value, now, after=None) is not None:
-            _fail(session, user, f"{purpose}: code used before")
+            _fail(session, user, f"{purpose}: code used before", failures)
             raise InvalidCode("This code was already used. Wait for the next code in your app.")
     elif mfa_codes.use_recovery_code(session, user, value, now):
         left = status(session, user)
         detail = f"{purpose}; {left.recovery_codes_left if left else 0} left"
         record_auth_event(session, AuthEventKind.MFA_RECOVERY_USED, user=user, detail=detail)
         return "recovery"
-    _fail(session, user, purpose)
+    _fail(session, user, purpose, failures)
     raise InvalidCode("This code is not correct.")
 
 
@@ -245,7 +245,8 @@ def _locked_credential(session: Session, user: User) -> MfaCredential | None:
     return session.scalar(query.execution_options(populate_existing=True))
 
 
-def _check_throttle(session: Session, user: User, now: datetime) -> None:
+def _check_throttle(session: Session, user: User, now: datetime) -> int:
+    """The user's wrong codes in the window; TooManyAttempts once they reach the limit."""
     window = current_app.config["MFA_FAILURE_WINDOW"]
     failures = session.scalar(
         select(func.count())
@@ -259,11 +260,14 @@ def _check_throttle(session: Session, user: User, now: datetime) -> None:
     if failures >= current_app.config["MFA_MAX_FAILURES"]:
         minutes = max(1, window // 60)
         raise TooManyAttempts(f"Too many wrong codes. Wait {minutes} minutes and try again.")
+    return failures
 
 
-def _fail(session: Session, user: User, purpose: str) -> None:
+def _fail(session: Session, user: User, purpose: str, failures_before: int) -> None:
     # Committed at once: the failure must count even though the request ends in an error.
     record_auth_event(session, AuthEventKind.MFA_FAILED, user=user, detail=purpose)
+    if failures_before + 1 >= current_app.config["MFA_MAX_FAILURES"]:
+        record_auth_event(session, AuthEventKind.LOCKED_OUT, user=user, detail="wrong MFA codes")
     session.commit()
 
 

@@ -153,6 +153,8 @@ def test_five_wrong_codes_lock_the_checks_until_the_window_passes(app):
     with pytest.raises(mfa.TooManyAttempts):
         mfa.verify(db.session, user, codes[0], now=now)  # recovery codes are throttled too
     assert len(events(AuthEventKind.MFA_FAILED)) == 5
+    [locked] = events(AuthEventKind.LOCKED_OUT)
+    assert (locked.user_id, locked.detail) == (user.id, "wrong MFA codes")
     later = now + timedelta(minutes=5, seconds=30)
     assert mfa.verify(db.session, user, at(secret, later), now=later) == "totp"
 
