@@ -35,7 +35,7 @@ def _start_again():
 def _finish(user: User, method: str):
     target = pending.next_url()
     pending.drop()
-    complete_login(user)
+    complete_login(user, "password+totp" if method == "totp" else "password+recovery code")
     if method == "recovery":
         flash("You used a recovery code; each works once. New ones: Two-step settings.", "info")
     return redirect(target)
@@ -77,6 +77,6 @@ def mfa_enrol():
         else:
             target = pending.next_url()
             pending.drop()
-            complete_login(user)
+            complete_login(user, "password+mfa enrolment")
             return render_template("mfa/recovery_codes.html", codes=codes, next=target)
     return enrolment_page(form, user, required=True)

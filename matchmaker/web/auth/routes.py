@@ -40,8 +40,12 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.dashboard")
 
 
-def complete_login(user: User) -> None:
-    """THE place where a login ends and the session begins: after the password and any MFA."""
+def complete_login(user: User, how: str) -> None:
+    """THE place where a login ends and the session begins: after the password and any MFA.
+
+    `how` names the proof given ("password", "password+totp", "password+recovery code",
+    "password+mfa enrolment"), for the LOGIN_SUCCEEDED event: with the server-side sessions
+    work this call becomes start_session(user, login=how)."""
     start_session(user)
     flash(f"Welcome, {user.name or user.email}.", "success")
 
@@ -49,7 +53,7 @@ def complete_login(user: User) -> None:
 def _after_password(user: User, next_url: str):
     """Begin the session, or first ask for the MFA code (admins without MFA: set it up)."""
     if not mfa.needs_second_step(db.session, user):
-        complete_login(user)
+        complete_login(user, "password")
         return redirect(next_url)
     pending.hold(user, next_url)
     step = "auth.mfa_enrol" if mfa.must_enrol(db.session, user) else "auth.mfa_code"
