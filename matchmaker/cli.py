@@ -84,3 +84,19 @@ def register(app: Flask) -> None:
         except DomainError as exc:
             fail(str(exc))
         click.echo(f"admin {email} created")
+
+    @app.cli.command("reset-mfa")
+    @click.argument("email")
+    def reset_mfa(email: str) -> None:
+        """Remove a user's two-step verification (e.g. the only admin lost their phone)."""
+        from matchmaker.services import accounts, mfa
+        from matchmaker.services.errors import DomainError
+
+        user = accounts.find_user(db.session, email)
+        if user is None:
+            fail(f"no account for {email}")
+        try:
+            mfa.reset_mfa(db.session, user.id, None)
+        except DomainError as exc:
+            fail(str(exc))
+        click.echo(f"two-step verification of {user.email} reset; they set it up again at login")

@@ -56,6 +56,12 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT_ADDRESS": "20 per minute",
         "LOGIN_RATE_LIMIT_ACCOUNT": "5 per minute",
         "PASSWORD_RESET_MAX_AGE": 3600,
+        # MFA: seconds between a right password and the code step; wrong codes per user per window.
+        "MFA_PENDING_MAX_AGE": 300,
+        "MFA_ENROLMENT_MAX_AGE": 1800,
+        "MFA_MAX_FAILURES": 5,
+        "MFA_FAILURE_WINDOW": 300,
+        "MFA_ISSUER": "Matchmaker",
         "INVITATION_MAX_AGE": 7 * 24 * 3600,
         "JOBS_INLINE_RETRIES": 3,
         "JOBS_MAX_ATTEMPTS": 5,  # on RQ workers, with back-off between tries

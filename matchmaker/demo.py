@@ -211,3 +211,7 @@ def demo_command() -> None:
     for role, email, password in demo_accounts():
         click.echo(f"  {role:<15} {email:<55} {password}")
     click.echo("  (every office and company in the demo has an account; passwords as above)")
+    click.echo(
+        "  The admin sets up two-step verification at first login: scan the QR code with an\n"
+        "  authenticator app (or type its key), then give the app's code at every login."
+    )

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
+import pyotp
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
@@ -134,14 +136,43 @@ def runner(app):
     return app.test_cli_runner()
 
 
+def _hidden(html: str, name: str) -> str | None:
+    found = re.search(rf'name="{name}" type="hidden" value="([^"]*)"', html)
+    return found.group(1) if found else None
+
+
 class AuthActions:
     def __init__(self, client):
         self._client = client
 
     def login(self, email: str, password: str = factories.PASSWORD, follow: bool = False):
-        return self._client.post(
-            "/auth/login", data={"email": email, "password": password}, follow_redirects=follow
-        )
+        """Log in as a person would: the password, then the MFA code step when it is asked for."""
+        response = self._client.post("/auth/login", data={"email": email, "password": password})
+        step = response.headers.get("Location", "")
+        if step == "/auth/mfa":
+            response = self.give_code(factories.totp_code(email))
+        elif step == "/auth/mfa/enrol":
+            response = self.enrol()
+        if follow and response.status_code == 302:
+            response = self._client.get(response.headers["Location"], follow_redirects=True)
+        return response
+
+    def give_code(self, code: str):
+        """Answer the second login step with a TOTP or recovery code."""
+        html = self._client.get("/auth/mfa").get_data(as_text=True)
+        data = {"code": code, "csrf_token": _hidden(html, "csrf_token") or ""}
+        return self._client.post("/auth/mfa", data=data)
+
+    def enrol(self, path: str = "/auth/mfa/enrol"):
+        """Scan the enrolment page's key into a (simulated) authenticator app and confirm it."""
+        html = self._client.get(path).get_data(as_text=True)
+        secret = re.search(r'<code class="secret">([^<]+)</code>', html).group(1).replace(" ", "")
+        data = {
+            "token": _hidden(html, "token"),
+            "code": pyotp.TOTP(secret).now(),
+            "csrf_token": _hidden(html, "csrf_token") or "",
+        }
+        return self._client.post(path, data=data)
 
     def logout(self):
         return self._client.post("/auth/logout")

@@ -5,7 +5,9 @@ from __future__ import annotations
 from functools import cache
 
 import factory
+import pyotp
 from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy import select
 
 from matchmaker import passwords
 from matchmaker.orm import (
@@ -14,6 +16,7 @@ from matchmaker.orm import (
     CompanyStatus,
     ImportBatch,
     InterestProfile,
+    MfaCredential,
     Office,
     OfficeKind,
     Priority,
@@ -149,6 +152,14 @@ class UserFactory(Base):
     password_hash = factory.LazyFunction(password_hash)
     email_confirmed_at = factory.LazyFunction(utcnow)
 
+    @factory.post_generation
+    def mfa(obj, create, extracted, **kwargs):
+        """An authenticator is enrolled for admins (they must have one), for others if mfa=True."""
+        wanted = extracted if extracted is not None else obj.role == Role.ADMIN
+        if create and wanted:
+            _session.add(MfaCredential(user_id=obj.id, secret=pyotp.random_base32()))
+            _session.commit()
+
 
 class AdminFactory(UserFactory):
     role = Role.ADMIN
@@ -162,6 +173,29 @@ class StaffFactory(UserFactory):
 class CompanyMemberFactory(UserFactory):
     role = Role.COMPANY_MEMBER
     company = factory.SubFactory(CompanyFactory)
+
+
+def mfa_credential(email: str) -> MfaCredential | None:
+    query = select(MfaCredential).join(User, User.id == MfaCredential.user_id)
+    query = query.where(User.email == email.strip().lower())
+    return _session.scalar(query.execution_options(populate_existing=True))
+
+
+def totp_code(email: str) -> str:
+    """The code the user's authenticator app shows now, as a person would type it.
+
+    A code is accepted once (its time step is remembered): a test that logs the same user in
+    again within the same 30 seconds takes the next step's code, still inside the accepted
+    drift, and past that rewinds the remembered step, as if it had waited for a fresh code.
+    """
+    credential = mfa_credential(email)
+    totp = pyotp.TOTP(credential.secret)
+    now = totp.timecode(utcnow())
+    step = max(now, (credential.last_step or 0) + 1)
+    if step > now + 1:
+        credential.last_step, step = now - 1, now
+    _session.commit()
+    return totp.generate_otp(step)
 
 
 IMPORT_CSV = (

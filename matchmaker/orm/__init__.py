@@ -5,6 +5,7 @@ from matchmaker.orm.auth_events import AuthEvent, AuthEventKind
 from matchmaker.orm.base import Base, utcnow
 from matchmaker.orm.company import Company, CompanyStatus, InterestProfile, ProfileStatus
 from matchmaker.orm.imports import ImportBatch, ImportStatus
+from matchmaker.orm.mfa import MfaCredential, MfaRecoveryCode
 from matchmaker.orm.ops import BackgroundJob, EmailStatus, JobStatus, OutboxEmail
 from matchmaker.orm.org import City, Office, OfficeKind
 from matchmaker.orm.priority import Priority, PriorityStatus
@@ -18,6 +19,6 @@ __all__ = [
     "ImportBatch", "ImportStatus",
     "InterestProfile", "Office", "OfficeKind", "OutboxEmail", "Priority", "PriorityStatus",
     "ProfileStatus", "ReviewEvent", "Role", "Suggestion", "SuggestionStatus", "User", "utcnow",
-    "RoutingRule", "SensitiveCountry",
+    "RoutingRule", "SensitiveCountry", "MfaCredential", "MfaRecoveryCode",
     "SessionEnd", "UserSession",
 ]  # fmt: skip

@@ -19,6 +19,7 @@ class SessionEnd(enum.StrEnum):
     PASSWORD_CHANGED = "password_changed"  # noqa: S105 - a reason, not a password
     PASSWORD_RESET = "password_reset"  # noqa: S105
     DEACTIVATED = "deactivated"
+    MFA_RESET = "mfa_reset"
 
     @property
     def label(self) -> str:

@@ -52,6 +52,10 @@ def register(app: Flask) -> None:
     app.register_blueprint(account_bp)
     app.register_blueprint(auth_audit_bp)
 
+    from matchmaker.web.mfa.routes import bp as mfa_bp
+
+    app.register_blueprint(mfa_bp)
+
     from matchmaker import countries, naics
 
     app.jinja_env.globals.update(naics_label=naics.label, country_name=countries.name)

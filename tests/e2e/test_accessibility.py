@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests import factories as f
+from tests.e2e.browser import log_in
 
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 SERIOUS = {"serious", "critical"}
@@ -47,14 +48,6 @@ def check(page, base: str, paths: list[str]) -> None:
         assert response.status in (200, 400, 409), (path, response.status)
         problems += [f"{path}: {v}" for v in serious_violations(page)]
     assert not problems, "\n".join(problems)
-
-
-def log_in(page, base: str, email: str) -> None:
-    page.goto(base + "/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(f.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url("**/dashboard")
 
 
 def test_public_pages_have_no_serious_violations(live_server, page):
@@ -107,4 +100,5 @@ def test_admin_pages_have_no_serious_violations(live_server, page):
         "/admin/companies", f"/admin/companies/{company_id}", "/admin/outbox", "/admin/jobs",
         "/admin/review", f"/suggestions/{row_id}", "/admin/queues", f"/admin/queues/{office_id}",
         "/admin/routing", "/admin/sensitivity", "/admin/audit", "/companies/import",
+        "/admin/users", "/admin/auth-events", "/account/sessions", "/settings/mfa",
     ])  # fmt: skip

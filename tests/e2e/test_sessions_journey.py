@@ -3,13 +3,11 @@
 from playwright.sync_api import expect
 
 from tests import factories as f
+from tests.e2e.browser import log_in
 
 
 def _log_in(page, url: str, email: str) -> None:
-    page.goto(url + "/auth/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(f.PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, url, email)
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import update
 from matchmaker.extensions import db
 from matchmaker.orm import User, UserSession, utcnow
 from tests import factories as f
+from tests.conftest import AuthActions
 
 
 def test_login_page_has_labelled_fields(client):
@@ -51,13 +52,13 @@ def test_deactivated_user_cannot_log_in(client, auth):
 
 
 def test_login_follows_only_local_next_targets(client):
-    f.AdminFactory(email="admin@example.org")
-    data = {"email": "admin@example.org", "password": f.PASSWORD}
+    f.StaffFactory(email="staff@example.org")
+    data = {"email": "staff@example.org", "password": f.PASSWORD}
     evil = client.post("/auth/login?next=https://evil.example/", data=data)
     assert evil.headers["Location"] == "/dashboard"
     client.post("/auth/logout")
-    local = client.post("/auth/login?next=/admin/outbox", data=data)
-    assert local.headers["Location"] == "/admin/outbox"
+    local = client.post("/auth/login?next=/queue", data=data)
+    assert local.headers["Location"] == "/queue"
 
 
 def test_logout_ends_the_session(client, auth):
@@ -70,7 +71,7 @@ def test_logout_ends_the_session(client, auth):
 def test_change_password_ends_other_sessions_but_keeps_this_one(app, client, auth):
     user = f.AdminFactory(email="admin@example.org")
     other = app.test_client()
-    other.post("/auth/login", data={"email": user.email, "password": f.PASSWORD})
+    AuthActions(other).login(user.email)
     assert other.get("/dashboard").status_code == 200
     auth.login(user.email)
     response = client.post(

@@ -51,7 +51,7 @@ def test_a_failed_login_is_recorded_without_the_password(client, auth):
 
 
 def test_a_successful_login_is_recorded_when_the_session_starts(client, auth):
-    user = f.AdminFactory(email="admin@example.org")
+    user = f.StaffFactory(email="staff@example.org")
     client.environ_base["HTTP_USER_AGENT"] = "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0"
     auth.login(user.email)
     (event,) = _events()
@@ -59,6 +59,15 @@ def test_a_successful_login_is_recorded_when_the_session_starts(client, auth):
         AuthEventKind.LOGIN_SUCCEEDED, user.id, "password"
     )
     assert "Firefox" in event.user_agent
+
+
+def test_an_admins_login_is_recorded_after_the_code_with_how_it_was_proved(client, auth):
+    user = f.AdminFactory(email="admin@example.org")
+    auth.login(user.email)
+    assert [(e.kind, e.detail) for e in _events()] == [
+        (AuthEventKind.MFA_USED, "login"),
+        (AuthEventKind.LOGIN_SUCCEEDED, "password+totp"),
+    ]
 
 
 def test_reset_requested_and_used_are_recorded_without_the_token(client, mailbox):

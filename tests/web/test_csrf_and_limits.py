@@ -49,10 +49,10 @@ def test_oversized_request_bodies_are_refused(client):
 
 
 def test_ending_sessions_needs_the_csrf_token(app, client):
-    f.AdminFactory(email="admin@example.org")
+    f.StaffFactory(email="staff@example.org")
     html = client.get("/auth/login").get_data(as_text=True)
     token = html.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
-    data = {"email": "admin@example.org", "password": f.PASSWORD, "csrf_token": token}
+    data = {"email": "staff@example.org", "password": f.PASSWORD, "csrf_token": token}
     assert client.post("/auth/login", data=data).status_code == 302
     page = client.get("/account/sessions").get_data(as_text=True)
     assert 'name="csrf_token"' in page

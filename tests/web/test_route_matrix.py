@@ -38,6 +38,17 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
     "auth.change_password": ("GET", lambda w: "/auth/password", ANY_USER),
     "auth.request_reset": ("GET", lambda w: "/auth/reset", PUBLIC),
     "auth.reset_password": ("GET", lambda w: "/auth/reset/not-a-token", expect(*[302] * 6)),
+    # the MFA login step needs a pending marker (a right password moments ago): else to login
+    "auth.mfa_code": ("GET", lambda w: "/auth/mfa", expect(*[302] * 6)),
+    "auth.mfa_enrol": ("GET", lambda w: "/auth/mfa/enrol", expect(*[302] * 6)),
+    "mfa.settings": ("GET", lambda w: "/settings/mfa", ANY_USER),
+    # the world's admin is enrolled (admins must be): sent back to the settings
+    "mfa.enrol": ("GET", lambda w: "/settings/mfa/enrol", expect(LOGIN, 200, 200, 200, 200, 302)),
+    # without a code the settings page comes back with the error next to the field
+    "mfa.turn_off": ("POST", lambda w: "/settings/mfa/off", ANY_USER),
+    "mfa.recovery_codes": ("POST", lambda w: "/settings/mfa/recovery-codes", ANY_USER),
+    "mfa.users": ("GET", lambda w: "/admin/users", ADMIN_ONLY),
+    "mfa.reset": ("POST", lambda w: f"/admin/users/{w.staff_b.id}/mfa/reset", ADMIN_POST),
     "admin.outbox": ("GET", lambda w: "/admin/outbox", ADMIN_ONLY),
     "admin.outbox_email": ("GET", lambda w: f"/admin/outbox/{w.email.id}", ADMIN_ONLY),
     "admin.retry_email": (

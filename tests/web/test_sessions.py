@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from matchmaker.extensions import db
 from matchmaker.orm import AuthEvent, AuthEventKind, UserSession, utcnow
 from tests import factories as f
+from tests.conftest import AuthActions
 
 FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
 CHROME = (
@@ -20,7 +21,7 @@ CHROME = (
 def _login(app, email: str, agent: str = FIREFOX):
     client = app.test_client()
     client.environ_base["HTTP_USER_AGENT"] = agent
-    response = client.post("/auth/login", data={"email": email, "password": f.PASSWORD})
+    response = AuthActions(client).login(email)  # with the MFA code step for admins
     assert response.status_code == 302
     return client
 
@@ -51,7 +52,7 @@ def test_logout_ends_the_server_side_record_and_is_recorded(app):
     _login(app, user.email).post("/auth/logout")
     (record,) = _records(user)
     assert record.ended_at is not None and record.end_reason == "logout"
-    assert _kinds(user) == ["login_succeeded", "logout"]
+    assert _kinds(user) == ["mfa_used", "login_succeeded", "logout"]
 
 
 def test_only_a_hash_of_the_session_secret_is_stored(app):

@@ -19,10 +19,12 @@ from flask_limiter import RequestLimit
 from flask_login import current_user, login_required, logout_user
 
 from matchmaker.extensions import db, limiter
+from matchmaker.orm import User
 from matchmaker.security import current_session_id, start_session
-from matchmaker.services import accounts, sessions
+from matchmaker.services import accounts, mfa, sessions
 from matchmaker.services.errors import DomainError
 from matchmaker.tokens import InvalidToken
+from matchmaker.web.auth import pending
 from matchmaker.web.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -61,6 +63,25 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.dashboard")
 
 
+def complete_login(user: User, how: str) -> None:
+    """THE place where a login ends and the session begins: after the password and any MFA.
+
+    `how` names the proof given ("password", "password+totp", "password+recovery code",
+    "password+mfa enrolment"); start_session records it with the LOGIN_SUCCEEDED event."""
+    start_session(user, login=how)
+    flash(f"Welcome, {user.name or user.email}.", "success")
+
+
+def _after_password(user: User, next_url: str):
+    """Begin the session, or first ask for the MFA code (admins without MFA: set it up)."""
+    if not mfa.needs_second_step(db.session, user):
+        complete_login(user, "password")
+        return redirect(next_url)
+    pending.hold(user, next_url)
+    step = "auth.mfa_enrol" if mfa.must_enrol(db.session, user) else "auth.mfa_code"
+    return redirect(url_for(step))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit(
     lambda: current_app.config["LOGIN_RATE_LIMIT_ADDRESS"],
@@ -81,9 +102,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.email.data, form.password.data)
         if user is not None:
-            start_session(user, login="password")  # records the successful login
-            flash(f"Welcome, {user.name or user.email}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            return _after_password(user, _safe_next(request.args.get("next")))
         form.password.errors.append("The email or password is not correct.")
     return render_template("auth/login.html", form=form)
 
@@ -151,3 +170,6 @@ def reset_password(token: str):
             flash("Your password is set. You can log in now.", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
+
+
+from matchmaker.web.auth import mfa_step  # noqa: E402, F401 - adds the MFA step's views to bp

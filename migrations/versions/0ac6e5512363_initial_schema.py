@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 87c7e7141caf
+Revision ID: 0ac6e5512363
 Revises: 
-Create Date: 2026-12-04 07:34:47.116486
+Create Date: 2026-12-04 07:42:56.716170
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '87c7e7141caf'
+revision = '0ac6e5512363'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -212,6 +212,28 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_import_batch_sha256'), ['sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_import_batch_uploaded_by_id'), ['uploaded_by_id'], unique=False)
 
+    op.create_table('mfa_credential',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('secret', sa.String(length=64), nullable=False),
+    sa.Column('enrolled_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('last_step', sa.BigInteger(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_mfa_credential_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mfa_credential')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_mfa_credential_user_id'))
+    )
+    op.create_table('mfa_recovery_code',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('used_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_mfa_recovery_code_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_mfa_recovery_code')),
+    sa.UniqueConstraint('user_id', 'code_hash', name=op.f('uq_mfa_recovery_code_user_id_code_hash'))
+    )
+    with op.batch_alter_table('mfa_recovery_code', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_mfa_recovery_code_user_id'), ['user_id'], unique=False)
+
     op.create_table('priority',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('office_id', sa.Integer(), nullable=False),
@@ -378,6 +400,11 @@ def downgrade():
         batch_op.drop_index('ix_priority_browse')
 
     op.drop_table('priority')
+    with op.batch_alter_table('mfa_recovery_code', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_mfa_recovery_code_user_id'))
+
+    op.drop_table('mfa_recovery_code')
+    op.drop_table('mfa_credential')
     with op.batch_alter_table('import_batch', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_import_batch_uploaded_by_id'))
         batch_op.drop_index(batch_op.f('ix_import_batch_sha256'))
