@@ -144,7 +144,7 @@ def build_database(url: str, n_priorities: int, n_profiles: int) -> None:
 
 def log_plan(db, dialect: str) -> None:
     """EXPLAIN the first page of office 1's queue (stderr), to check the index is used."""
-    from matchmaker.services.queue import QueueFilters, queue_query
+    from matchmaker.services.review.queue import QueueFilters, queue_query
 
     statement, values = queue_query(1, QueueFilters())
     compiled = statement.compile(db.engine)

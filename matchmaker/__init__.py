@@ -31,7 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from argon2 import PasswordHasher
 
-    from matchmaker import cli, database, hosts, passwords, security, web
+    from matchmaker import commands, database, hosts, passwords, security, web
     from matchmaker.extensions import csrf, db, limiter, login_manager, migrate
 
     # Library defaults (RFC 9106 low-memory profile) unless a deployment or the tests tune them.
@@ -57,5 +57,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     security.init_app(app)
     web.register(app)
-    cli.register(app)
+    commands.register(app)
     return app

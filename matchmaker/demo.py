@@ -189,8 +189,8 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 def demo_command() -> None:
     """Load demo data into an empty database and print the demo accounts."""
     from matchmaker.ranking import ModelNotFound
-    from matchmaker.services.model_store import current_model, train_model
-    from matchmaker.services.ranking import Progress, rerank_all
+    from matchmaker.services.matching.model_store import current_model, train_model
+    from matchmaker.services.matching.ranking import Progress, rerank_all
 
     fresh = is_empty(db.session)
     if fresh:

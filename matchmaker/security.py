@@ -8,7 +8,7 @@ from flask_login import current_user
 from matchmaker.database import SAFE_METHODS
 from matchmaker.extensions import db, login_manager
 from matchmaker.orm import User
-from matchmaker.services import sessions
+from matchmaker.services.accounts import sessions
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

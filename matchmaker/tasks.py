@@ -7,7 +7,12 @@ wants a job done calls `enqueue("<name>", ...)`. Each runs in an application con
 from __future__ import annotations
 
 from matchmaker.extensions import db
-from matchmaker.services import accounts, company_import, mail, ranking, review_daily, routing
+from matchmaker.services import mail
+from matchmaker.services.accounts import credentials as accounts
+from matchmaker.services.companies.csv_import import batches as company_import
+from matchmaker.services.matching import ranking
+from matchmaker.services.review import daily as review_daily
+from matchmaker.services.review import routing
 
 
 def deliver_outbox() -> int:

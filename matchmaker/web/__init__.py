@@ -24,22 +24,22 @@ def register(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
 
-    from matchmaker.web.office.routes import bp as office_bp
     from matchmaker.web.opportunities.routes import bp as opportunities_bp
-    from matchmaker.web.org.routes import bp as org_bp
+    from matchmaker.web.organisations.routes import bp as org_bp
+    from matchmaker.web.priorities.routes import bp as office_bp
 
     app.register_blueprint(org_bp)
     app.register_blueprint(office_bp)
     app.register_blueprint(opportunities_bp)
 
     from matchmaker.web.companies.routes import bp as companies_bp
-    from matchmaker.web.company.routes import bp as company_bp
+    from matchmaker.web.my_company.routes import bp as company_bp
     from matchmaker.web.signup.routes import bp as signup_bp
 
     app.register_blueprint(signup_bp)
     app.register_blueprint(company_bp)
     app.register_blueprint(companies_bp)
-    from matchmaker.web.notify.routes import bp as notify_bp
+    from matchmaker.web.notifications.routes import bp as notify_bp
     from matchmaker.web.oversight.routes import bp as oversight_bp
     from matchmaker.web.queue.routes import bp as queue_bp
     from matchmaker.web.routing.routes import bp as routing_bp

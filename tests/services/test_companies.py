@@ -19,7 +19,10 @@ from matchmaker.orm import (
     User,
     utcnow,
 )
-from matchmaker.services import accounts, companies, data_rights, members, trust, upkeep
+from matchmaker.services.accounts import credentials as accounts
+from matchmaker.services.accounts import members
+from matchmaker.services.companies import data_rights, trust, upkeep
+from matchmaker.services.companies import registration as companies
 from matchmaker.services.errors import Conflict, DomainError
 from matchmaker.tokens import InvalidToken
 from tests import factories as f

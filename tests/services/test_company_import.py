@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.orm import Company, CompanyStatus, InterestProfile
-from matchmaker.services import company_csv, company_import
+from matchmaker.services.companies.csv_import import batches as company_import
+from matchmaker.services.companies.csv_import import columns as company_csv
 from matchmaker.services.errors import InvalidTransition
 from tests import factories as f
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.orm import Company
-from matchmaker.services import company_import
+from matchmaker.services.companies.csv_import import batches as company_import
 from tests import factories as f
 from tests.services.test_company_import import csv_bytes, upload
 

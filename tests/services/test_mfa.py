@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.orm import AuthEvent, AuthEventKind, MfaCredential, User, utcnow
-from matchmaker.services import mfa
+from matchmaker.services.accounts import mfa
 from tests import factories as f
 
 

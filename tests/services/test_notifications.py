@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.orm import OutboxEmail, User, utcnow
-from matchmaker.services import notifications, ranking, review
 from matchmaker.services.mail import deliver_outbox
+from matchmaker.services.matching import ranking
+from matchmaker.services.review import decisions as review
+from matchmaker.services.review import notifications
 from tests import factories as f
 
 SPORTS = "Fan engagement software for stadium pilots with sports teams and venue sponsorship."

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.orm import ProfileStatus, ReviewEvent, Suggestion, SuggestionStatus
-from matchmaker.services import opportunities
 from matchmaker.services.errors import NotFound
+from matchmaker.services.review import opportunities
 from tests import factories as f
 
 

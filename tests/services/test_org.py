@@ -6,8 +6,8 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.orm import OfficeKind
-from matchmaker.services import org
 from matchmaker.services.errors import Conflict, NotFound
+from matchmaker.services.organisations import offices as org
 from tests import factories as f
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.orm import PriorityStatus, ReviewEvent, SuggestionStatus, utcnow
-from matchmaker.services import priorities
 from matchmaker.services.errors import Conflict, InvalidTransition, NotFound
+from matchmaker.services.organisations import priorities
 from tests import factories as f
 
 SECTORS = ["5132", "7112"]  # NAICS 2022 (the factories' 5112 is a 2017 code)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from matchmaker import tasks
 from matchmaker.extensions import db
 from matchmaker.orm import ProfileStatus, ReviewEvent, Suggestion, SuggestionStatus, utcnow
-from matchmaker.services import ranking
+from matchmaker.services.matching import ranking
 from tests import factories as f
 
 SPORTS = "Fan engagement software for stadium pilots with sports teams and venue sponsorship."

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.orm import ReviewEvent, Suggestion, SuggestionStatus, User, utcnow
-from matchmaker.services import review, review_daily
 from matchmaker.services.errors import Conflict, InvalidTransition, NotFound
+from matchmaker.services.review import daily as review_daily
+from matchmaker.services.review import decisions as review
 from tests import factories as f
 
 TODAY = utcnow().date()  # review dates are UTC dates, as everywhere else

@@ -10,9 +10,12 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.orm import ReviewEvent, Suggestion, utcnow
-from matchmaker.services import ranking, review, review_daily, routing, routing_rules
 from matchmaker.services.errors import InvalidTransition
-from matchmaker.services.routing_rules import RuleInput
+from matchmaker.services.matching import ranking
+from matchmaker.services.review import daily as review_daily
+from matchmaker.services.review import decisions as review
+from matchmaker.services.review import routing, routing_rules
+from matchmaker.services.review.routing_rules import RuleInput
 from tests import factories as f
 
 

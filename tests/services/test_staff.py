@@ -6,7 +6,8 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.orm import Role
-from matchmaker.services import accounts, staff
+from matchmaker.services.accounts import credentials as accounts
+from matchmaker.services.accounts import staff
 from matchmaker.services.errors import DomainError, InvalidTransition, NotFound
 from matchmaker.tokens import InvalidToken
 from tests import factories as f

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from matchmaker import countries, naics
-from matchmaker.services.company_csv import (
+from matchmaker.services.companies.csv_import.columns import (
     MAX_ROWS,
     CsvFileError,
     read_csv,
@@ -16,7 +16,7 @@ from matchmaker.services.company_csv import (
     template_csv,
     unescape_cell,
 )
-from matchmaker.services.company_rows import check_row, is_website
+from matchmaker.services.companies.csv_import.rows import check_row, is_website
 
 DEV = Path("/work/shared/data/dev")
 HEADER = "name,website,hq_country,size,naics_sectors\n"

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.orm import AuthEvent, AuthEventKind, utcnow
-from matchmaker.services import data_rights, members, trust
+from matchmaker.services.accounts import members
+from matchmaker.services.companies import data_rights, trust
 from tests import factories as f
 
 SECRET_TYPED = "hunter2 is my very secret passphrase"  # noqa: S105 - a wrong password typed

@@ -14,14 +14,17 @@ from wtforms import IntegerField, StringField, TextAreaField
 import matchmaker.web
 from matchmaker.extensions import db
 from matchmaker.orm import Company, Priority
-from matchmaker.services import accounts, companies, org, priorities
-from matchmaker.services.company_rows import check_row
+from matchmaker.services.accounts import credentials as accounts
+from matchmaker.services.companies import registration as companies
+from matchmaker.services.companies.csv_import.rows import check_row
+from matchmaker.services.organisations import offices as org
+from matchmaker.services.organisations import priorities
 from matchmaker.text import InvalidText
 from matchmaker.web.forms import Form, database_integer, multi_line, single_line
 from tests import factories as f
 from tests.services.test_priorities import _input as priority_input
 from tests.web.test_company_pages import SIGNUP
-from tests.web.test_office_pages import _form as priority_form
+from tests.web.test_priority_pages import _form as priority_form
 
 BAD_IN_ONE_LINE = ["A\r\nBcc: x@evil.example", "A\tB", "A\x00B", "A\x07B", "A\x85B", "A\u2028B"]
 BAD_IN_TEXT_AREA = ["A\x00B", "A\x1bB", "A\x0bB", "A\u2029B"]

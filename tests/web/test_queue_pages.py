@@ -11,7 +11,8 @@ import pytest
 
 from matchmaker.extensions import db
 from matchmaker.orm import Suggestion, User, utcnow
-from matchmaker.services import audit, notifications, oversight, review
+from matchmaker.services.review import audit, notifications, oversight
+from matchmaker.services.review import decisions as review
 from tests import factories as f
 
 

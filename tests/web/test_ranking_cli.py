@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from matchmaker.extensions import db
 from matchmaker.orm import Suggestion
 from matchmaker.ranking import ModelFileRefused
-from matchmaker.services import model_store
+from matchmaker.services.matching import model_store
 from tests import factories as f
 
 FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "tiny_eval"

@@ -80,23 +80,23 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         expect(*[302] * 6),
     ),
     "signup.naics_search": ("GET", lambda w: "/naics/search?q=software", PUBLIC),
-    "company.overview": ("GET", lambda w: "/company", COMPANY_ONLY),
-    "company.edit": ("GET", lambda w: "/company/edit", COMPANY_ONLY),
-    "company.profiles": ("GET", lambda w: "/company/profiles", COMPANY_ONLY),
-    "company.new_profile": ("GET", lambda w: "/company/profiles/new", COMPANY_ONLY),
-    "company.edit_profile": (
+    "my_company.overview": ("GET", lambda w: "/company", COMPANY_ONLY),
+    "my_company.edit": ("GET", lambda w: "/company/edit", COMPANY_ONLY),
+    "my_company.profiles": ("GET", lambda w: "/company/profiles", COMPANY_ONLY),
+    "my_company.new_profile": ("GET", lambda w: "/company/profiles/new", COMPANY_ONLY),
+    "my_company.edit_profile": (
         "GET",
         lambda w: f"/company/profiles/{w.profile_a.id}/edit",
         expect(LOGIN, 200, 404, 403, 403, 403),
     ),
-    "company.members_page": ("GET", lambda w: "/company/members", COMPANY_ONLY),
-    "company.remove_member": (
+    "my_company.members_page": ("GET", lambda w: "/company/members", COMPANY_ONLY),
+    "my_company.remove_member": (
         "POST",
         lambda w: f"/company/members/{w.colleague_a.id}/remove",
         expect(LOGIN, 302, 404, 403, 403, 403),
     ),
-    "company.export_data": ("GET", lambda w: "/company/export.json", COMPANY_ONLY),
-    "company.delete_account": ("GET", lambda w: "/company/delete", COMPANY_ONLY),
+    "my_company.export_data": ("GET", lambda w: "/company/export.json", COMPANY_ONLY),
+    "my_company.delete_account": ("GET", lambda w: "/company/delete", COMPANY_ONLY),
     "companies.import_upload": ("GET", lambda w: "/companies/import", STAFF_OR_ADMIN),
     "companies.import_template": (
         "GET",
@@ -128,43 +128,51 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
     ),
     "companies.merge": ("POST", lambda w: f"/admin/companies/{w.company_b.id}/merge", ADMIN_POST),
     # cities, offices, staff (issue 4)
-    "org.cities": ("GET", lambda w: "/admin/cities", ADMIN_ONLY),
-    "org.new_city": ("GET", lambda w: "/admin/cities/new", ADMIN_ONLY),
-    "org.edit_city": ("GET", lambda w: f"/admin/cities/{w.city_a.id}/edit", ADMIN_ONLY),
-    "org.offices": ("GET", lambda w: "/admin/offices", ADMIN_ONLY),
-    "org.new_office": ("GET", lambda w: "/admin/offices/new", ADMIN_ONLY),
-    "org.office": ("GET", lambda w: f"/admin/offices/{w.office_a.id}", ADMIN_ONLY),
-    "org.edit_office": ("GET", lambda w: f"/admin/offices/{w.office_a.id}/edit", ADMIN_ONLY),
-    "org.invite_staff": ("POST", lambda w: f"/admin/offices/{w.office_a.id}/staff", ADMIN_ONLY),
-    "org.resend_invitation": (
+    "organisations.cities": ("GET", lambda w: "/admin/cities", ADMIN_ONLY),
+    "organisations.new_city": ("GET", lambda w: "/admin/cities/new", ADMIN_ONLY),
+    "organisations.edit_city": ("GET", lambda w: f"/admin/cities/{w.city_a.id}/edit", ADMIN_ONLY),
+    "organisations.offices": ("GET", lambda w: "/admin/offices", ADMIN_ONLY),
+    "organisations.new_office": ("GET", lambda w: "/admin/offices/new", ADMIN_ONLY),
+    "organisations.office": ("GET", lambda w: f"/admin/offices/{w.office_a.id}", ADMIN_ONLY),
+    "organisations.edit_office": (
+        "GET",
+        lambda w: f"/admin/offices/{w.office_a.id}/edit",
+        ADMIN_ONLY,
+    ),
+    "organisations.invite_staff": (
+        "POST",
+        lambda w: f"/admin/offices/{w.office_a.id}/staff",
+        ADMIN_ONLY,
+    ),
+    "organisations.resend_invitation": (
         "POST",
         lambda w: f"/admin/staff/{w.invitee_a.id}/invite",
         expect(LOGIN, 403, 403, 403, 403, 302),
     ),
-    "org.deactivate_staff": (
+    "organisations.deactivate_staff": (
         "POST",
         lambda w: f"/admin/staff/{w.invitee_a.id}/deactivate",
         expect(LOGIN, 403, 403, 403, 403, 302),
     ),
-    "org.activate_staff": (
+    "organisations.activate_staff": (
         "POST",
         lambda w: f"/admin/staff/{w.invitee_a.id}/activate",
         expect(LOGIN, 403, 403, 403, 403, 302),
     ),
-    "org.accept_invitation": ("GET", lambda w: "/invite/not-a-token", expect(*[302] * 6)),
+    "organisations.accept_invitation": ("GET", lambda w: "/invite/not-a-token", expect(*[302] * 6)),
     # the office dashboard and priorities: office A's draft is 404 for office B's staff
-    "office.dashboard": ("GET", lambda w: "/office", expect(LOGIN, 403, 403, 200, 200, 200)),
-    "office.new_priority": (
+    "priorities.dashboard": ("GET", lambda w: "/office", expect(LOGIN, 403, 403, 200, 200, 200)),
+    "priorities.new_priority": (
         "GET",
         lambda w: "/office/priorities/new",
         expect(LOGIN, 403, 403, 200, 200, 403),
     ),
-    "office.priority": (
+    "priorities.priority": (
         "GET",
         lambda w: f"/priorities/{w.draft_a.id}",
         expect(LOGIN, 403, 403, 200, 404, 200),
     ),
-    "office.edit_priority": (
+    "priorities.edit_priority": (
         "GET",
         lambda w: f"/priorities/{w.draft_a.id}/edit",
         expect(LOGIN, 403, 403, 200, 404, 200),
@@ -202,12 +210,12 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         lambda w: f"/admin/sensitivity/{w.sensitive_a.id}/delete",
         ADMIN_POST,
     ),
-    "notify.settings": (
+    "notifications.settings": (
         "GET",
         lambda w: "/settings/notifications",
         expect(LOGIN, 403, 403, 200, 200, 403),
     ),
-    "notify.unsubscribe": ("GET", lambda w: "/unsubscribe/not-a-token", expect(*[400] * 6)),
+    "notifications.unsubscribe": ("GET", lambda w: "/unsubscribe/not-a-token", expect(*[400] * 6)),
     # companies browse visible open priorities (office A's is visible to every company)
     "opportunities.browse": (
         "GET",

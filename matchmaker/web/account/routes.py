@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
 from matchmaker.security import current_session_id
-from matchmaker.services import sessions
+from matchmaker.services.accounts import sessions
 from matchmaker.services.errors import InvalidTransition, NotFound
 
 bp = Blueprint("account", __name__, url_prefix="/account")

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from matchmaker.extensions import db
 from matchmaker.orm import User
-from matchmaker.services import mfa
+from matchmaker.services.accounts import mfa
 from matchmaker.services.errors import DomainError
 from matchmaker.web.auth import pending
 from matchmaker.web.auth.routes import bp, complete_login

@@ -21,7 +21,8 @@ from flask_login import current_user, login_required, logout_user
 from matchmaker.extensions import db, limiter
 from matchmaker.orm import User
 from matchmaker.security import current_session_id, start_session
-from matchmaker.services import accounts, mfa, sessions
+from matchmaker.services.accounts import credentials as accounts
+from matchmaker.services.accounts import mfa, sessions
 from matchmaker.services.errors import DomainError
 from matchmaker.tokens import InvalidToken
 from matchmaker.web.auth import pending

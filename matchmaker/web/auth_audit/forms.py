@@ -6,7 +6,7 @@ from wtforms import DateField, SearchField, SelectField
 from wtforms.validators import Length, Optional
 
 from matchmaker.orm import AuthEventKind
-from matchmaker.services.auth_audit import AuthEventFilters
+from matchmaker.services.accounts.auth_audit import AuthEventFilters
 from matchmaker.web.fields import choices
 from matchmaker.web.forms import Form
 

@@ -6,8 +6,8 @@ from flask import Blueprint, Response, render_template, request
 
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
-from matchmaker.services import auth_audit
-from matchmaker.services.sessions import describe_agent
+from matchmaker.services.accounts import auth_audit
+from matchmaker.services.accounts.sessions import describe_agent
 from matchmaker.web.auth_audit.forms import AuthEventFilterForm
 from matchmaker.web.params import paginate
 

@@ -17,7 +17,9 @@ from flask_login import current_user
 from matchmaker.authz import admin_required, staff_or_admin_required
 from matchmaker.extensions import db
 from matchmaker.orm import CompanyStatus, ImportBatch
-from matchmaker.services import company_csv, company_import, trust
+from matchmaker.services.companies import trust
+from matchmaker.services.companies.csv_import import batches as company_import
+from matchmaker.services.companies.csv_import import columns as company_csv
 from matchmaker.services.errors import Conflict, DomainError, NotFound
 from matchmaker.web.companies.forms import (
     CompanyDecisionForm,

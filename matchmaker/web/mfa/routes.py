@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
 from matchmaker.orm import Role
-from matchmaker.services import mfa
+from matchmaker.services.accounts import mfa
 from matchmaker.services.errors import DomainError, NotFound
 from matchmaker.web.forms import attach_error
 from matchmaker.web.mfa.forms import CodeForm, EnrolForm

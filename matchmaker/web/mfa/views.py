@@ -6,7 +6,7 @@ import segno
 from flask import render_template
 
 from matchmaker.orm import User
-from matchmaker.services import mfa
+from matchmaker.services.accounts import mfa
 from matchmaker.web.mfa.forms import EnrolForm
 
 

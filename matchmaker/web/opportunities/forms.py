@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from matchmaker.services.opportunities import MESSAGE_MAX
+from matchmaker.services.review.opportunities import MESSAGE_MAX
 from matchmaker.web.forms import Form
 
 

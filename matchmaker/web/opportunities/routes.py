@@ -8,8 +8,8 @@ from flask_login import current_user
 from matchmaker import vocab
 from matchmaker.authz import company_required, own_company_id
 from matchmaker.extensions import db
-from matchmaker.services import opportunities
 from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.services.review import opportunities
 from matchmaker.web.fields import choices
 from matchmaker.web.forms import attach_error
 from matchmaker.web.opportunities.forms import InterestForm

@@ -6,8 +6,8 @@ from wtforms import DateField, SearchField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
 from matchmaker.orm import SuggestionStatus
-from matchmaker.services.audit import AuditFilters
-from matchmaker.services.oversight import FLAGGED_SHOW, FLAGGED_SORT, FlaggedFilters
+from matchmaker.services.review.audit import AuditFilters
+from matchmaker.services.review.oversight import FLAGGED_SHOW, FLAGGED_SORT, FlaggedFilters
 from matchmaker.web.fields import choices, country_code
 from matchmaker.web.forms import Form
 

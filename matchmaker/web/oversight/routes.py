@@ -7,7 +7,8 @@ from flask import Blueprint, Response, render_template, request
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
 from matchmaker.orm import Office
-from matchmaker.services import audit, org, oversight, queue
+from matchmaker.services.organisations import offices as org
+from matchmaker.services.review import audit, oversight, queue
 from matchmaker.web.oversight.forms import AuditFilterForm, FlaggedFilterForm
 from matchmaker.web.params import paginate
 from matchmaker.web.queue.routes import filter_form

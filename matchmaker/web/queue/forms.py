@@ -16,8 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from matchmaker.dbrange import parse_id
-from matchmaker.services import queue, review
-from matchmaker.services.queue import QueueFilters
+from matchmaker.services.review import decisions as review
+from matchmaker.services.review import queue
+from matchmaker.services.review.queue import QueueFilters
 from matchmaker.web.fields import choices, id_or_none
 from matchmaker.web.forms import Form
 

@@ -10,8 +10,10 @@ from flask_login import current_user
 from matchmaker.authz import office_suggestions, one_or_404, staff_or_admin_required, staff_required
 from matchmaker.extensions import db
 from matchmaker.orm import Suggestion
-from matchmaker.services import org, oversight, queue, review
 from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.services.organisations import offices as org
+from matchmaker.services.review import decisions as review
+from matchmaker.services.review import oversight, queue
 from matchmaker.web.conflict import ConflictWithLink
 from matchmaker.web.fields import with_placeholder
 from matchmaker.web.queue.forms import BulkDeclineForm, QueueFilterForm, form_for, option_pairs

@@ -7,8 +7,9 @@ from flask_login import current_user
 
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
-from matchmaker.services import org, routing_rules
 from matchmaker.services.errors import DomainError, NotFound
+from matchmaker.services.organisations import offices as org
+from matchmaker.services.review import routing_rules
 from matchmaker.web.fields import with_placeholder
 from matchmaker.web.forms import attach_error
 from matchmaker.web.routing.forms import RuleForm, SensitiveCountryForm

@@ -5,8 +5,8 @@ from __future__ import annotations
 from wtforms import EmailField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, Length
 
-from matchmaker.web.company.forms import CompanyFieldsForm
 from matchmaker.web.forms import Form, new_password_fields
+from matchmaker.web.my_company.forms import CompanyFieldsForm
 
 
 class SignupForm(CompanyFieldsForm):

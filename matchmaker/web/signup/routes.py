@@ -9,10 +9,11 @@ from matchmaker import naics
 from matchmaker.extensions import db, limiter
 from matchmaker.orm import CompanyStatus
 from matchmaker.security import start_session
-from matchmaker.services import companies, members
+from matchmaker.services.accounts import members
+from matchmaker.services.companies import registration as companies
 from matchmaker.services.errors import DomainError
 from matchmaker.tokens import InvalidToken
-from matchmaker.web.company.routes import details_from
+from matchmaker.web.my_company.routes import details_from
 from matchmaker.web.signup.forms import AcceptInvitationForm, ConfirmSignupForm, SignupForm
 
 bp = Blueprint("signup", __name__)
@@ -64,7 +65,7 @@ def confirm(token: str):
         flash("Your email is confirmed. Now tell cities what you look for.", "success")
     else:
         flash(PENDING_MESSAGE, "info")
-    return redirect(url_for("company.profiles"))
+    return redirect(url_for("my_company.profiles"))
 
 
 @bp.route("/signup/invitation/<token>", methods=["GET", "POST"])
@@ -84,7 +85,7 @@ def accept_invitation(token: str):
         else:
             start_session(user, login="company invitation link")
             flash(f"Welcome to {user.company.name} on Matchmaker.", "success")
-            return redirect(url_for("company.overview"))
+            return redirect(url_for("my_company.overview"))
     return render_template("signup/accept_invitation.html", form=form, user=user)
 
 

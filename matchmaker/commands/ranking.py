@@ -1,0 +1,115 @@
+"""Ranking commands: train, rank, evaluate."""
+
+from __future__ import annotations
+
+import sys
+from importlib import resources
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from matchmaker.extensions import db
+from matchmaker.ranking import RankingError
+
+DEV_SET = resources.files("matchmaker.data").joinpath("dev")
+
+
+class _StageBars:
+    """A progress bar per stage of a long run, on stderr; notes print between bars."""
+
+    def __init__(self) -> None:
+        self.stage: str | None = None
+        self.bar = None
+
+    def note(self, message: str) -> None:
+        self._close()
+        click.echo(f"  {message}", err=True)
+
+    def step(self, stage: str, done: int, total: int) -> None:
+        if stage != self.stage:
+            self._close()
+            self.stage = stage
+            self.bar = click.progressbar(length=max(total, 1), label=f"  {stage}", file=sys.stderr,
+                                         show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def _close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+        self.stage, self.bar = None, None
+
+    def __enter__(self) -> _StageBars:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._close()
+
+
+@click.command("train")
+@click.option("--name", help="Model name (default: ranker-<UTC timestamp>).")
+@click.option(
+    "--eval-dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Labelled set whose scores go on the card (default: the bundled dev set).",
+)
+@with_appcontext
+def train_command(name: str | None, eval_dir: str | None) -> None:
+    """Fit the ranking model on the database and write models/<name>.joblib with its card."""
+    from matchmaker.ranking.evaluation import evaluate_dir
+    from matchmaker.services.matching.model_store import models_dir, train_model
+
+    click.echo("evaluating the configuration on the labelled set ...", err=True)
+    try:
+        scores = evaluate_dir(eval_dir or str(DEV_SET))
+        click.echo("fitting on the database ...", err=True)
+        saved = train_model(db.session, name, evaluation=scores)
+    except (RankingError, ValueError, OSError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"saved {models_dir() / saved}.joblib and its card {saved}.json")
+
+
+@click.command("rank")
+@click.option("--background", is_flag=True, help="Queue the re-rank as a background job.")
+@with_appcontext
+def rank_command(background: bool) -> None:
+    """Re-rank all open priorities against all active profiles."""
+    from matchmaker.jobs import enqueue
+    from matchmaker.services.matching.ranking import Progress, rerank_all
+
+    if background:
+        enqueue("rerank_everything")
+        db.session.commit()
+        click.echo("re-rank queued")
+        return
+    bars = _StageBars()
+    try:
+        with bars:
+            result = rerank_all(db.session, progress=Progress(note=bars.note, step=bars.step))
+    except (RankingError, ValueError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(
+        f"created {result.created}, updated {result.updated}, revived {result.revived}, "
+        f"expired {result.expired}, unchanged {result.unchanged}"
+    )
+
+
+@click.command("evaluate")
+@click.argument("directory", type=click.Path(file_okay=False))
+def evaluate_command(directory: str) -> None:
+    """Print NDCG@10 and P@5 of the model and a TF-IDF baseline on a labelled set."""
+    from matchmaker.ranking.evaluation import evaluate_dir, format_report
+
+    missing = [
+        f
+        for f in ("priorities.json", "companies.json", "qrels.json")
+        if not (Path(directory) / f).is_file()
+    ]
+    if missing:
+        raise click.ClickException(f"{directory} lacks {', '.join(missing)}")
+    try:
+        click.echo(format_report(evaluate_dir(directory)))
+    except (RankingError, ValueError, KeyError) as exc:
+        raise click.ClickException(f"cannot evaluate {directory}: {exc}") from exc

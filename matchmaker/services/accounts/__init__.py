@@ -1,0 +1,1 @@
+"""Accounts: logging in, passwords, sessions, MFA, staff and company members."""

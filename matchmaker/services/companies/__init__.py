@@ -1,0 +1,1 @@
+"""Companies: registration, trust, data rights, upkeep and the CSV import."""

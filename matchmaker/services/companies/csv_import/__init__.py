@@ -1,0 +1,1 @@
+"""The company CSV import: its columns, row checks and batches."""

@@ -1,0 +1,1 @@
+"""Matching: ranking use cases, feature inputs, the model store, the suggestion upsert."""

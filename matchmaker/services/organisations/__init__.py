@@ -1,0 +1,1 @@
+"""Cities, offices and the priorities offices post."""

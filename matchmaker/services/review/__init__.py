@@ -1,0 +1,1 @@
+"""Review work: decisions, queues, routing, oversight, notifications, audit."""
