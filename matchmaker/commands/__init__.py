@@ -76,11 +76,11 @@ def register(app: Flask) -> None:
         """Create an admin account."""
         from matchmaker.orm import Role
         from matchmaker.services.accounts.credentials import create_user
-        from matchmaker.services.errors import DomainError
+        from matchmaker.services.errors import ServiceError
 
         try:
             create_user(db.session, email, Role.ADMIN, password=password, name="Admin")
-        except DomainError as exc:
+        except ServiceError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"admin {email} created")
 
@@ -90,13 +90,13 @@ def register(app: Flask) -> None:
         """Remove a user's two-step verification (e.g. the only admin lost their phone)."""
         from matchmaker.services.accounts import credentials as accounts
         from matchmaker.services.accounts import mfa
-        from matchmaker.services.errors import DomainError
+        from matchmaker.services.errors import ServiceError
 
         user = accounts.find_user(db.session, email)
         if user is None:
             raise click.ClickException(f"no account for {email}")
         try:
             mfa.reset_mfa(db.session, user.id, None)
-        except DomainError as exc:
+        except ServiceError as exc:
             raise click.ClickException(str(exc)) from exc
         click.echo(f"two-step verification of {user.email} reset; they set it up again at login")

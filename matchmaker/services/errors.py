@@ -1,8 +1,9 @@
-"""Domain errors raised by services and turned into form errors, 404 or 409 by the views."""
+"""Errors raised by services. The app turns them into pages once (web/__init__.py): NotFound is a
+404, Conflict a 409; views catch DomainError to put its message next to a field or in a flash."""
 
 
-class DomainError(Exception):
-    """Base of every error a user can cause; its message is safe to show."""
+class ServiceError(Exception):
+    """Base of every error a service raises on purpose; its message is safe to show."""
 
     field: str | None = None
 
@@ -12,8 +13,13 @@ class DomainError(Exception):
             self.field = field
 
 
-class NotFound(DomainError):
-    """The record does not exist or belongs to someone else."""
+class DomainError(ServiceError):
+    """Something the user can correct or be told about: a form error, a refused action."""
+
+
+class NotFound(ServiceError):
+    """The record does not exist or belongs to someone else: always a 404, never a form error,
+    so it is not a DomainError and passes through a view's `except DomainError`."""
 
 
 class Conflict(DomainError):

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from matchmaker import vocab
 from matchmaker.extensions import db
+from matchmaker.services.errors import Conflict, NotFound
 
 
 def register(app: Flask) -> None:
@@ -95,6 +96,15 @@ def register(app: Flask) -> None:
     def conflict(err):
         link = {"link": err.link, "link_text": err.link_text} if hasattr(err, "link") else {}
         return page(409, "Someone else got there first", err.description, **link)
+
+    # Service errors no view handled: a record that is not there (or not yours) and a lost race.
+    @app.errorhandler(NotFound)
+    def service_not_found(_err):
+        return not_found(_err)
+
+    @app.errorhandler(Conflict)
+    def service_conflict(err):
+        return page(409, "Someone else got there first", str(err))
 
     @app.errorhandler(413)
     def too_large(_err):

@@ -23,7 +23,7 @@ from matchmaker.services.accounts import credentials as accounts
 from matchmaker.services.accounts import members
 from matchmaker.services.companies import data_rights, trust, upkeep
 from matchmaker.services.companies import registration as companies
-from matchmaker.services.errors import Conflict, DomainError
+from matchmaker.services.errors import Conflict, DomainError, NotFound
 from matchmaker.tokens import InvalidToken
 from tests import factories as f
 
@@ -206,7 +206,7 @@ def test_a_stale_profile_edit_is_a_conflict(app):
 
 def test_another_companys_profile_cannot_be_edited(app):
     mine, theirs = f.CompanyFactory(), f.ProfileFactory()
-    with pytest.raises(DomainError):
+    with pytest.raises(NotFound):
         companies.update_profile(db.session, mine.id, theirs.id, profile_data(), None)
 
 

@@ -1,6 +1,7 @@
 """The health check and the error pages."""
 
 from matchmaker import __version__, create_app
+from tests import factories as f
 
 
 def test_health_reports_version_database_redis_and_backlogs(client):
@@ -56,3 +57,12 @@ def test_forbidden_page_explains_itself(client, auth):
     response = client.get("/admin/outbox")
     assert response.status_code == 403
     assert "Your account may not see this page." in response.get_data(as_text=True)
+
+
+def test_a_service_not_found_answers_404_through_the_one_app_handler(client, auth):
+    # Views no longer catch NotFound themselves: the app turns it into the 404 page.
+    admin = f.AdminFactory()
+    auth.login(admin.email)
+    response = client.post("/admin/routing/999/delete")
+    assert response.status_code == 404
+    assert "There is nothing here, or it is not yours to see." in response.get_data(as_text=True)

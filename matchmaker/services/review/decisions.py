@@ -299,7 +299,7 @@ def bulk_decline(
             )
         except InvalidDetails:
             raise
-        except DomainError as exc:
+        except (DomainError, NotFound) as exc:
             outcome.refused.append(f"#{suggestion_id}: {exc}")
         else:
             outcome.declined += 1

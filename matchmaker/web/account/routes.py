@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from matchmaker.extensions import db
 from matchmaker.security import current_session_id
 from matchmaker.services.accounts import sessions
-from matchmaker.services.errors import InvalidTransition, NotFound
+from matchmaker.services.errors import InvalidTransition
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
@@ -31,8 +31,6 @@ def end_session(session_id: int):
     """End one of the user's other sessions."""
     try:
         sessions.end_session(db.session, current_user, session_id, current_session_id())
-    except NotFound:
-        abort(404)
     except InvalidTransition as exc:
         flash(str(exc), "error")
     else:

@@ -20,7 +20,7 @@ from matchmaker.orm import CompanyStatus, ImportBatch
 from matchmaker.services.companies import trust
 from matchmaker.services.companies.csv_import import batches as company_import
 from matchmaker.services.companies.csv_import import columns as company_csv
-from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.services.errors import Conflict, DomainError
 from matchmaker.web.companies.forms import (
     CompanyDecisionForm,
     ImportRunForm,
@@ -96,8 +96,6 @@ def import_run(batch_id: int):
     _own_batch(batch_id)
     try:
         batch = company_import.run_import(db.session, batch_id, current_user)
-    except NotFound:
-        abort(404)
     except Conflict as exc:
         here = url_for("companies.import_preview", batch_id=batch_id)
         raise ConflictWithLink(str(exc), here, "Preview the file again") from exc
@@ -156,8 +154,6 @@ def _decide(company_id: int, action, prefix: str, done: str):
         return redirect(url_for("companies.admin_company", company_id=company_id))
     try:
         company = action(db.session, company_id, current_user, form.note.data or "")
-    except NotFound:
-        abort(404)
     except DomainError as exc:
         flash(str(exc), "error")
     else:
@@ -189,8 +185,6 @@ def merge(company_id: int):
             target = trust.merge_company(
                 db.session, company_id, form.target_id.data, current_user, form.note.data or ""
             )
-        except NotFound:
-            abort(404)
         except DomainError as exc:
             flash(str(exc), "error")
         else:

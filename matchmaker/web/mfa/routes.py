@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
 from matchmaker.orm import Role
 from matchmaker.services.accounts import mfa
-from matchmaker.services.errors import DomainError, NotFound
+from matchmaker.services.errors import DomainError
 from matchmaker.web.forms import attach_error
 from matchmaker.web.mfa.forms import CodeForm, EnrolForm
 from matchmaker.web.mfa.views import enrolment_page
@@ -123,8 +123,6 @@ def reset(user_id: int):
     """Reset a user's two-step verification (a lost phone); audited, their sessions end."""
     try:
         user = mfa.reset_mfa(db.session, user_id, current_user._get_current_object())
-    except NotFound:
-        abort(404)
     except DomainError as exc:
         flash(str(exc), "error")
     else:

@@ -178,8 +178,6 @@ def remove_member(member_id: int):
     """Remove a colleague's access to the company."""
     try:
         member = members.remove_member(db.session, own_company().id, member_id, current_user)
-    except NotFound:
-        abort(404)
     except DomainError as exc:
         flash(str(exc), "error")
     else:

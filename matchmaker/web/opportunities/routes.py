@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matchmaker import vocab
 from matchmaker.authz import company_required, own_company_id
 from matchmaker.extensions import db
-from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.services.errors import Conflict, DomainError
 from matchmaker.services.review import opportunities
 from matchmaker.web.fields import choices
 from matchmaker.web.forms import attach_error
@@ -36,10 +36,7 @@ def browse():
 @company_required
 def interest(priority_id: int):
     """Read a visible priority and express interest in it with a short message."""
-    try:
-        priority = opportunities.visible_priority(db.session, priority_id)
-    except NotFound:
-        abort(404)
+    priority = opportunities.visible_priority(db.session, priority_id)
     profiles = opportunities.active_profiles(db.session, own_company_id())
     form = InterestForm()
     form.profile_id.choices = choices((p.id, p.title) for p in profiles)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matchmaker.authz import admin_required
@@ -10,7 +10,7 @@ from matchmaker.extensions import db
 from matchmaker.orm import City, Office, OfficeKind
 from matchmaker.security import start_session
 from matchmaker.services.accounts import staff
-from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.services.errors import Conflict, DomainError
 from matchmaker.services.organisations import offices as org
 from matchmaker.tokens import InvalidToken
 from matchmaker.web.fields import with_placeholder
@@ -196,8 +196,6 @@ def _staff_action(action, message: str):
     """Run a staff service call, flash its outcome and go back to the office page."""
     try:
         user = action()
-    except NotFound:
-        abort(404)
     except DomainError as exc:
         flash(str(exc), "error")
         return redirect(request.referrer or url_for("organisations.offices"))

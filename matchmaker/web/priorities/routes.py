@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matchmaker import codes, vocab
 from matchmaker.authz import office_priorities, one_or_404, staff_or_admin_required, staff_required
 from matchmaker.extensions import db
 from matchmaker.orm import Priority, PriorityStatus
-from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.services.errors import Conflict, DomainError
 from matchmaker.services.organisations import offices as org
 from matchmaker.services.organisations import priorities
 from matchmaker.web.forms import attach_error
@@ -96,8 +96,6 @@ def edit_priority(priority_id: int):
         try:
             saved = priorities.edit_priority(db.session, priority.id, _scope(), current_user,
                                              _input(form), _version(form.version.data))  # fmt: skip
-        except NotFound:
-            abort(404)
         except Conflict as exc:
             attach_error(form, exc)
             return render_template(

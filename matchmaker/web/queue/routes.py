@@ -10,7 +10,7 @@ from flask_login import current_user
 from matchmaker.authz import office_suggestions, one_or_404, staff_or_admin_required, staff_required
 from matchmaker.extensions import db
 from matchmaker.orm import Suggestion
-from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.services.errors import Conflict, DomainError
 from matchmaker.services.organisations import offices as org
 from matchmaker.services.review import decisions as review
 from matchmaker.services.review import oversight, queue
@@ -106,8 +106,6 @@ def act(suggestion_id: int, action: str):
         review.decide_suggestion(
             db.session, suggestion_id, current_user, action, form.version.data, **form.details()
         )
-    except NotFound:
-        abort(404)
     except Conflict as exc:
         here = url_for("queue.suggestion", suggestion_id=suggestion_id)
         raise ConflictWithLink(str(exc), here, "Open the suggestion as it is now") from exc

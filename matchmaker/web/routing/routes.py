@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from matchmaker.authz import admin_required
 from matchmaker.extensions import db
-from matchmaker.services.errors import DomainError, NotFound
+from matchmaker.services.errors import DomainError
 from matchmaker.services.organisations import offices as org
 from matchmaker.services.review import routing_rules
 from matchmaker.web.fields import with_placeholder
@@ -56,10 +56,7 @@ def rules():
 @admin_required
 def move_rule(rule_id: int):
     """Try a rule earlier ("up") or later ("down")."""
-    try:
-        routing_rules.move_rule(db.session, rule_id, request.form.get("direction", ""))
-    except NotFound:
-        abort(404)
+    routing_rules.move_rule(db.session, rule_id, request.form.get("direction", ""))
     flash("The order was changed.", "success")
     return redirect(url_for("routing.rules"))
 
@@ -68,10 +65,7 @@ def move_rule(rule_id: int):
 @admin_required
 def delete_rule(rule_id: int):
     """Remove a rule."""
-    try:
-        routing_rules.delete_rule(db.session, rule_id)
-    except NotFound:
-        abort(404)
+    routing_rules.delete_rule(db.session, rule_id)
     flash("The rule was removed.", "success")
     return redirect(url_for("routing.rules"))
 
@@ -104,9 +98,6 @@ def sensitivity():
 @admin_required
 def remove_country(entry_id: int):
     """Take a country off the sensitivity list."""
-    try:
-        routing_rules.remove_sensitive_country(db.session, entry_id)
-    except NotFound:
-        abort(404)
+    routing_rules.remove_sensitive_country(db.session, entry_id)
     flash("The country was taken off the list.", "success")
     return redirect(url_for("routing.sensitivity"))
