@@ -13,3 +13,7 @@ class ModelNotFound(RankingError):
 
 class ModelFileRefused(RankingError):
     """A model file was refused: unsafe path, missing card or mismatched library versions."""
+
+
+class UnknownCode(RankingError):
+    """A partnership type or US state of a ranking input that matchmaker.vocab does not define."""

@@ -17,7 +17,7 @@ from .errors import RankingError
 from .estimator import COMPONENTS, PartnershipRanker, SideMatrix
 from .inputs import PriorityInput, ProfileInput
 from .parallel import BlockEncoder, ahead
-from .structured import dense_sector, pair_geo, pair_type
+from .structured import dense_sector, geo_fit, pair_geo, pair_type
 
 Side = Literal["priority", "profile"]
 _MARGIN = 1e-5  # float32 slack so rounding never prunes a true top-k pair
@@ -325,16 +325,14 @@ class RankingIndex:
             part = self.text @ model.scaled_text(q)[0]
             sector = self.sector @ qs.sector[0]
             type_ = qs.types[0][self.types]
-            state_ok = (st.state >> np.uint64(qs.state[0])) & np.uint64(1)
-            geo = qs.country[0][st.country] & state_ok.astype(bool)
+            geo = geo_fit(qs.country[0][st.country], st.state, qs.state[0])
         else:
             q = model.transform_profiles([one])
             qs = q.struct
             part = self.text @ q.text[0]
             sector = self.sector @ dense_sector(qs, self.sector.shape[1])[0]
             type_ = self.types[qs.types[0]]
-            state_ok = (qs.state[0] >> st.state.astype(np.uint64)) & np.uint64(1)
-            geo = st.country[:, qs.country[0]] & state_ok.astype(bool)
+            geo = geo_fit(st.country[:, qs.country[0]], qs.state[0], st.state)
         np.maximum(part, 0.0, out=part)
         total, _ = model.gated_total(part, sector.astype(np.float32, copy=False), type_,
                                      geo.astype(np.float32))

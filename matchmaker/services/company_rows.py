@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from matchmaker import countries, naics, vocab
 from matchmaker.services.company_csv import EXTRA_CELLS
 
-MAX_SECTORS = 5
+MAX_SECTORS = vocab.MAX_COMPANY_SECTORS  # the name the company forms import
 LENGTHS = {"external_id": 100, "name": 200, "website": 300, "description": 5000,
            "contact_name": 120, "contact_email": 254, "interests": 5000}  # fmt: skip
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
