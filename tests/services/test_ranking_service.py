@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from matchmaker.extensions import db
 from matchmaker.orm import ProfileStatus, ReviewEvent, Suggestion, SuggestionStatus, utcnow
-from matchmaker.services import ranking
+from matchmaker.services import features, ranking
 from tests import factories as f
 
 SPORTS = "Fan engagement software for stadium pilots with sports teams and venue sponsorship."
@@ -143,3 +143,14 @@ def test_the_ranking_job_runs_after_commit_and_reports_writes(app, market):
     _priority, fits, _other = market
     assert ranking.rank_profile(fits.id) == 1
     assert ranking.rank_profile(fits.id) == 0
+
+
+def test_a_city_outside_the_us_is_in_no_us_state(app, market):
+    priority, fits, _other = market
+    city = priority.office.city
+    city.country, city.state = "IT", "MI"  # Milan's province code is also Michigan's
+    fits.states = ["MI"]
+    db.session.commit()
+    assert features.priority_input(priority).state == ""
+    ranking.rerank_all(db.session)
+    assert [r.components["geo"] for r in _suggestions()] == [0.0]
