@@ -17,3 +17,7 @@ class ModelFileRefused(RankingError):
 
 class UnknownCode(RankingError):
     """A partnership type or US state of a ranking input that matchmaker.vocab does not define."""
+
+
+class EncodingWorkerLost(RankingError):
+    """A process encoding profile blocks for the full re-rank died (killed for memory, mostly)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -128,6 +128,8 @@ def rerank_all(session: Session, progress: Progress | None = None) -> RankResult
         top_k=top_k,
         min_score=min_score,
         chunk_size=chunk,
+        # A web worker never forks (an inline job, as without Redis): commands and RQ jobs do.
+        processes=not has_request_context(),
         progress=lambda done: report.step("scoring", done, len(profiles)),
     )
     report.note(f"scored: {len(matches)} pairs above {min_score}; writing suggestions")

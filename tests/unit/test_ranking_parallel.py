@@ -34,7 +34,7 @@ def test_blocks_arrive_in_order_as_a_direct_transform(model, data, n_jobs) -> No
     profiles = data[1]
     forkable = can_fork()  # the pool's own threads make it False once it runs
     with BlockEncoder(model, profiles, block_size=20, n_jobs=n_jobs) as blocks:
-        assert (blocks.pool is not None) == (n_jobs > 1 and forkable)
+        assert (blocks.executor is not None) == (n_jobs > 1 and forkable)
         got = list(blocks)
     assert [start for start, _ in got] == [0, 20, 40, 60, 80]
     for start, cm in got:
@@ -45,7 +45,7 @@ def test_blocks_arrive_in_order_as_a_direct_transform(model, data, n_jobs) -> No
 
 def test_one_block_is_encoded_in_process(model, data) -> None:
     with BlockEncoder(model, data[1], block_size=1000, n_jobs=2) as blocks:
-        assert blocks.pool is None
+        assert blocks.executor is None
         assert [len(cm) for _, cm in blocks] == [95]
 
 
@@ -56,7 +56,7 @@ def test_no_fork_while_another_thread_runs(model, data) -> None:
     try:
         assert not can_fork()
         with BlockEncoder(model, data[1], block_size=20, n_jobs=2) as blocks:
-            assert blocks.pool is None
+            assert blocks.executor is None
             assert len(list(blocks)) == 5
     finally:
         release.set()
@@ -75,7 +75,7 @@ FORKED = textwrap.dedent("""
     model = PartnershipRanker(n_components=16).fit(priorities, profiles)
     assert can_fork()
     with BlockEncoder(model, profiles, block_size=20, n_jobs=2) as blocks:
-        assert blocks.pool is not None
+        assert blocks.executor is not None
         assert [start for start, _ in blocks] == [0, 20, 40, 60, 80]
     forked = top_k_matches(model, priorities, profiles, top_k=4, block_size=20, n_jobs=2)
     alone = top_k_matches(model, priorities, profiles, top_k=4, block_size=20, n_jobs=1)
