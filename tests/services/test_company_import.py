@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.orm import Company, CompanyStatus, InterestProfile
-from matchmaker.services import company_csv, company_import
+from matchmaker.services import company_csv, company_import, ranking
 from matchmaker.services.errors import InvalidTransition
 from tests import factories as f
 
@@ -148,6 +148,26 @@ def test_ten_thousand_rows_import_in_one_go(app):
     again, _ = upload(csv_bytes(*rows), user)
     assert company_import.preview_import(db.session, again).counts["unchanged"] == 10_000
 
+
+
+def test_an_import_run_in_a_web_request_ranks_without_forking(app, monkeypatch):
+    """Without Redis the ranking job runs inline, in the web worker, which must never fork."""
+    f.PriorityFactory()
+    rows = [
+        f"ext-{i},Company {i},https://company-{i}.example,DE,sme,5132,pilot_project,any,Text {i}"
+        for i in range(company_import.RANK_ONE_BY_ONE + 1)
+    ]
+    batch, user = upload(csv_bytes(*rows))
+    asked, full_rerank = [], ranking.top_k_matches
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs["processes"])
+        return full_rerank(*args, **kwargs)
+
+    monkeypatch.setattr(ranking, "top_k_matches", spy)
+    with app.test_request_context("/companies/import", method="POST"):
+        company_import.run_import(db.session, batch.id, user)
+    assert asked == [False]
 
 def test_export_is_safe_for_spreadsheets_and_imports_back_unchanged(app):
     f.CompanyFactory(

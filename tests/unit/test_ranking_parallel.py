@@ -105,6 +105,64 @@ def test_forked_workers_in_a_single_threaded_process() -> None:
     assert run.stdout.strip() == "forked ok"
 
 
+
+KILLED = textwrap.dedent("""
+    import dataclasses, os, threading
+    from concurrent.futures.process import BrokenProcessPool
+    import psutil
+    from matchmaker.ranking import PartnershipRanker
+    from matchmaker.ranking.errors import EncodingWorkerLost, UnknownCode
+    from matchmaker.ranking.parallel import BlockEncoder
+    from matchmaker.ranking.synthetic import SyntheticData
+
+    PARENT = os.getpid()
+
+    class StuckInWorkers(PartnershipRanker):
+        # A worker never finishes a block: only a prompt report of the killed one ends the run.
+        def transform_profiles(self, profiles):
+            if os.getpid() != PARENT:
+                threading.Event().wait()
+            return super().transform_profiles(profiles)
+
+    gen = SyntheticData(seed=5, n_filler=300, text_words=20)
+    priorities, profiles = gen.priorities(10), gen.profiles(95)
+    model = StuckInWorkers(n_components=16).fit(priorities, profiles)
+    me = psutil.Process()
+    try:
+        with BlockEncoder(model, profiles, block_size=20, n_jobs=2) as blocks:
+            workers = me.children()
+            assert len(workers) == 2
+            workers[0].kill()
+            next(iter(blocks))
+        raise AssertionError("a killed worker must stop the run")
+    except EncodingWorkerLost as exc:
+        assert isinstance(exc.__cause__, BrokenProcessPool)
+        assert "profiles from 0" in str(exc)
+    alive = [p for p in workers if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not alive, "the other worker is stopped too"
+
+    # A worker's own error (an unknown code in a later block) reaches the caller as it is.
+    model = PartnershipRanker(n_components=16).fit(priorities, profiles)
+    bad = profiles[:70] + [dataclasses.replace(profiles[70], partnership_types=("barter",))]
+    try:
+        with BlockEncoder(model, bad, block_size=20, n_jobs=2) as blocks:
+            assert blocks.executor is not None
+            list(blocks)
+        raise AssertionError("an unknown code must raise")
+    except UnknownCode as exc:
+        assert "barter" in str(exc)
+    print("killed ok")
+""")
+
+
+def test_a_killed_encoding_worker_stops_the_run_at_once() -> None:
+    """A worker that never finishes holds the other block: the run ends only if the death of the
+    killed one is reported at once (the timeout is the test's guard, not what it measures)."""
+    run = subprocess.run([sys.executable, "-c", KILLED], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "killed ok"
+
 def test_ahead_keeps_order_and_runs_in_worker_threads() -> None:
     seen: list[str] = []
 
