@@ -58,8 +58,15 @@ class BlockEncoder:
     (EncodingWorkerLost). Leaving the context stops the workers, however the caller stops.
     """
 
-    def __init__(self, model: PartnershipRanker, profiles: Sequence[ProfileInput],
-                 block_size: int, n_jobs: int, *, processes: bool = True) -> None:
+    def __init__(
+        self,
+        model: PartnershipRanker,
+        profiles: Sequence[ProfileInput],
+        block_size: int,
+        n_jobs: int,
+        *,
+        processes: bool = True,
+    ) -> None:
         self.model, self.profiles, self.block_size = model, profiles, block_size
         self.n_jobs, self.processes = n_jobs, processes
         self.starts = range(0, len(profiles), block_size)
@@ -71,14 +78,17 @@ class BlockEncoder:
         fork = self.processes and self.n_jobs > 1 and len(self.starts) > 1 and can_fork()
         if fork:
             self.executor = ProcessPoolExecutor(
-                self.n_jobs, mp_context=mp.get_context("fork"), initializer=_set_model,
-                initargs=(self.model,))
+                self.n_jobs,
+                mp_context=mp.get_context("fork"),
+                initializer=_set_model,
+                initargs=(self.model,),
+            )
             # The executor forks its workers on the first submit. Frozen objects are skipped by
             # the workers' garbage collector, whose bookkeeping writes would otherwise copy the
             # parent's pages into each worker.
             gc.freeze()
         try:
-            self.pending.extend(self._submit(a) for a in self.starts[:self.ahead])
+            self.pending.extend(self._submit(a) for a in self.starts[: self.ahead])
         except BaseException:
             self._stop()
             raise
@@ -93,23 +103,27 @@ class BlockEncoder:
             return start, None
         try:
             return start, self.executor.submit(
-                _encode_block, self.profiles[start:start + self.block_size])
+                _encode_block, self.profiles[start : start + self.block_size]
+            )
         except BrokenProcessPool as exc:
             raise EncodingWorkerLost(self._lost(start)) from exc
 
     def _lost(self, start: int) -> str:
         """Return the message of a lost encoding worker."""
-        return (f"an encoding worker died while the profiles from {start} were being encoded "
-                "(killed for memory?); the re-rank stopped")
+        return (
+            f"an encoding worker died while the profiles from {start} were being encoded "
+            "(killed for memory?); the re-rank stopped"
+        )
 
     def __iter__(self) -> Iterator[tuple[int, SideMatrix]]:
         """Yield (offset, transformed block) for every block, in order."""
-        queued = iter(self.starts[self.ahead:])
+        queued = iter(self.starts[self.ahead :])
         while self.pending:
             start, future = self.pending[0]  # stays pending (cancelled on exit) until returned
             if future is None:
                 block = self.model.transform_profiles(
-                    self.profiles[start:start + self.block_size])
+                    self.profiles[start : start + self.block_size]
+                )
             else:
                 try:
                     block = future.result()
@@ -121,8 +135,12 @@ class BlockEncoder:
                 self.pending.append(self._submit(nxt))
             yield start, block
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._stop()
 
     def _stop(self) -> None:

@@ -19,8 +19,9 @@ MARGIN = 1e-5  # float32 slack so rounding never prunes a true top-k pair
 _ROWS = 256  # rows of a chunk partitioned at once
 
 
-def text_floor(model: PartnershipRanker, threshold: np.ndarray,
-               sector_max: np.ndarray) -> np.ndarray:
+def text_floor(
+    model: PartnershipRanker, threshold: np.ndarray, sector_max: np.ndarray
+) -> np.ndarray:
     """Return the least w_text*text a pair needs so that its best possible total reaches threshold.
 
     With sector and type/geo at their maxima the total is u + c*gate(u), u = text part + w_s*smax,
@@ -35,9 +36,11 @@ def text_floor(model: PartnershipRanker, threshold: np.ndarray,
         inv_topical, start, width = 1.0 / topical, model.gate_start, max(model.gate_width, 1e-9)
         gate_opens, gate_full = start / inv_topical, (start + width) / inv_topical
         on_ramp = (threshold + gated_max * start / width) / (1.0 + gated_max * inv_topical / width)
-        base_needed = np.where(threshold <= gate_opens, threshold,
-                               np.where(threshold <= gate_full + gated_max, on_ramp,
-                                        threshold - gated_max))
+        base_needed = np.where(
+            threshold <= gate_opens,
+            threshold,
+            np.where(threshold <= gate_full + gated_max, on_ramp, threshold - gated_max),
+        )
     return (base_needed - w["sector"] * sector_max - MARGIN).astype(np.float32)
 
 
@@ -129,26 +132,31 @@ class ProductStage:
         """Return the candidates of one chunk."""
         block, n_profiles = chunk.block, len(chunk.block.profiles)
         products = self._buffer((chunk.stop - chunk.start, n_profiles))
-        np.matmul(self.priority_text[chunk.start:chunk.stop], block.profiles.text.T, out=products)
-        sector_by_set = self.priority_sector[chunk.start:chunk.stop] @ block.set_rows
+        np.matmul(self.priority_text[chunk.start : chunk.stop], block.profiles.text.T, out=products)
+        sector_by_set = self.priority_sector[chunk.start : chunk.stop] @ block.set_rows
         if chunk.filling:
             floors = chunk.floors.copy()
             self._exact_bases(products, sector_by_set, block.set_of, floors)
-            floor = text_floor(self.model, floors, self.no_sector)
+            text_needed = text_floor(self.model, floors, self.no_sector)
         else:
             floors = chunk.floors
-            floor = text_floor(self.model, floors, sector_by_set.max(axis=1))
+            text_needed = text_floor(self.model, floors, sector_by_set.max(axis=1))
             # max(t, 0) >= f holds for every pair once f <= 0; only candidates get the clamp.
-            floor[floor <= 0] = -np.inf
-        flat = np.flatnonzero(products >= floor[:, None])
+            text_needed[text_needed <= 0] = -np.inf
+        flat = np.flatnonzero(products >= text_needed[:, None])
         known = products.ravel()[flat]
         if chunk.filling:
             return Candidates(flat, sector_by_set, floors, base=known)
         np.maximum(known, 0.0, out=known)
         return Candidates(flat, sector_by_set, floors, text_part=known)
 
-    def _exact_bases(self, products: np.ndarray, sector_by_set: np.ndarray, set_of: np.ndarray,
-                     floors: np.ndarray) -> None:
+    def _exact_bases(
+        self,
+        products: np.ndarray,
+        sector_by_set: np.ndarray,
+        set_of: np.ndarray,
+        floors: np.ndarray,
+    ) -> None:
         """Turn text products into exact topical bases in place; raise floors to the k-th base."""
         n_profiles = products.shape[1]
         np.maximum(products, 0.0, out=products)
@@ -158,6 +166,7 @@ class ProductStage:
             products[rows] += weighted[rows][:, set_of]
             if n_profiles > self.k:  # total >= base, so the k-th best base is a floor
                 kth = np.partition(products[rows], n_profiles - self.k, axis=1)[
-                    :, n_profiles - self.k]
+                    :, n_profiles - self.k
+                ]
                 # ... up to 1: a base rounded above 1 still has a total of 1 (clipped).
                 np.maximum(floors[rows], np.minimum(kth, 1.0), out=floors[rows])

@@ -24,8 +24,14 @@ class RunningTopK:
         """Return the current k-th best score of rows start:stop (a lower bound of the final)."""
         return self.scores[start:stop, -1]
 
-    def merge(self, row_offset: int, rows: np.ndarray, profiles: np.ndarray, scores: np.ndarray,
-              describe: Callable[[np.ndarray], np.ndarray]) -> None:
+    def merge(
+        self,
+        row_offset: int,
+        rows: np.ndarray,
+        profiles: np.ndarray,
+        scores: np.ndarray,
+        describe: Callable[[np.ndarray], np.ndarray],
+    ) -> None:
         """Fold candidates (row within the chunk, profile index, score) into the top-k.
 
         describe(indices) returns the components of the candidates at those indices; it is
