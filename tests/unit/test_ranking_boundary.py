@@ -36,4 +36,3 @@ def test_ranking_imports_no_flask_orm_or_services(module) -> None:
 
 def test_the_vocabulary_ranking_shares_imports_nothing() -> None:
     assert _imports(PACKAGE / "vocab.py") <= {"__future__.annotations"}
-

@@ -77,6 +77,9 @@ FORKED = textwrap.dedent("""
     with BlockEncoder(model, profiles, block_size=20, n_jobs=2) as blocks:
         assert blocks.executor is not None
         assert [start for start, _ in blocks] == [0, 20, 40, 60, 80]
+    with BlockEncoder(model, profiles, block_size=20, n_jobs=2, processes=False) as blocks:
+        assert blocks.executor is None, "a caller in a web request forbids forking"
+        assert [start for start, _ in blocks] == [0, 20, 40, 60, 80]
     forked = top_k_matches(model, priorities, profiles, top_k=4, block_size=20, n_jobs=2)
     alone = top_k_matches(model, priorities, profiles, top_k=4, block_size=20, n_jobs=1)
     assert [m[:2] for m in forked] == [m[:2] for m in alone]
