@@ -1,4 +1,8 @@
-"""Fixed vocabularies shared by forms, services, the API and the ranking inputs."""
+"""Fixed vocabularies shared by forms, services, the API and the ranking inputs.
+
+The single source of these codes: ranking/ encodes types and states in the order written here, so
+this module stays pure (it imports nothing) and ranking/ imports it without Flask or the ORM.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,8 @@ PARTNERSHIP_TYPES: dict[str, str] = {
 }
 
 COMPANY_SIZES: dict[str, str] = {"startup": "Startup", "sme": "SME", "large": "Large"}
+
+MAX_COMPANY_SECTORS = 5  # NAICS codes per company and per interest profile
 
 US_STATES: dict[str, str] = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",

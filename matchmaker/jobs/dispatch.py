@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+from contextvars import ContextVar
 
 from flask import Flask, current_app, has_request_context, request
 from sqlalchemy import event, inspect, select
@@ -25,6 +26,14 @@ log = logging.getLogger(__name__)
 
 _RECORDED = "jobs.recorded"  # session.info: jobs added in the current transaction
 _WAITING = "matchmaker.jobs"  # request.environ: committed jobs to hand over after the response
+# True while jobs run in a web process after its response (no Redis): such work must not fork.
+_AFTER_RESPONSE: ContextVar[bool] = ContextVar("matchmaker_after_response", default=False)
+
+
+def in_web_process() -> bool:
+    """Whether this code runs for a web request: during it, or in the jobs it left for after its
+    response. Heavy work there must stay in-process (a web worker must never fork)."""
+    return has_request_context() or _AFTER_RESPONSE.get()
 
 
 def enqueue(name: str, *args, session: Session | None = None) -> BackgroundJob:
@@ -72,20 +81,26 @@ def hand_over(ids: list[int]) -> None:
     waiting = request.environ.get(_WAITING)
     if waiting is None:
         waiting = request.environ[_WAITING] = []
-        call_after_response(request.environ, lambda: _dispatch_in_own_context(app, waiting))
+        call_after_response(
+            request.environ, lambda: _dispatch_in_own_context(app, waiting, after_response=True)
+        )
     waiting.extend(ids)
 
 
-def _dispatch_in_own_context(app: Flask, ids: list[int]) -> None:
+def _dispatch_in_own_context(app: Flask, ids: list[int], *, after_response: bool = False) -> None:
     """Dispatch with a session of its own (the caller's just committed, or the request ended).
 
     Never raises: whatever goes wrong, the jobs stay recorded and the sweep retries them."""
-    with app.app_context():
-        try:
-            dispatch(ids)
-        except Exception:  # noqa: BLE001 - after a commit or a response nobody can handle it
-            db.session.rollback()
-            log.exception("handing over jobs %s failed; they stay recorded", ids)
+    token = _AFTER_RESPONSE.set(after_response or _AFTER_RESPONSE.get())
+    try:
+        with app.app_context():
+            try:
+                dispatch(ids)
+            except Exception:  # noqa: BLE001 - after a commit or a response nobody can handle it
+                db.session.rollback()
+                log.exception("handing over jobs %s failed; they stay recorded", ids)
+    finally:
+        _AFTER_RESPONSE.reset(token)
 
 
 def dispatch(ids: list[int]) -> None:

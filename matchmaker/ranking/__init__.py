@@ -1,6 +1,6 @@
 """Pure-computation ranking of company profiles against city priorities."""
 
-from .errors import ModelFileRefused, ModelNotFound, RankingError
+from .errors import EncodingWorkerLost, ModelFileRefused, ModelNotFound, RankingError, UnknownCode
 from .estimator import COMPONENTS, PartnershipRanker, SideMatrix
 from .explain import ComponentExplanation, Explanation, ScoreBreakdown, SectorMatch
 from .inputs import PriorityInput, ProfileInput, from_dev_company, from_dev_priority
@@ -10,6 +10,7 @@ from .rerank import Match, RankingIndex, score_one_against_many, top_k_matches
 __all__ = [
     "COMPONENTS",
     "ComponentExplanation",
+    "EncodingWorkerLost",
     "Explanation",
     "Match",
     "ModelFileRefused",
@@ -22,6 +23,7 @@ __all__ = [
     "ScoreBreakdown",
     "SectorMatch",
     "SideMatrix",
+    "UnknownCode",
     "from_dev_company",
     "from_dev_priority",
     "load_model",

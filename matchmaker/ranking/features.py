@@ -17,11 +17,9 @@ from sklearn.feature_extraction.text import (
 )
 
 from .inputs import PriorityInput, ProfileInput
-from .structured import PARTNERSHIP_TYPES, US_STATES
 from .vocabulary import concept_ngrams, phrase_variants, stem_ngram
 
-__all__ = ["PARTNERSHIP_TYPES", "US_STATES", "Analyzer", "TextEncoder", "clean_name",
-           "priority_text", "profile_text"]
+__all__ = ["Analyzer", "TextEncoder", "clean_name", "priority_text", "profile_text"]
 _TAGS = re.compile(r"<[^>]+>")
 # Same tokens as CountVectorizer's default r"(?u)\b\w\w+\b" (runs of 2+ word characters),
 # without the word-boundary checks that make it slower.

@@ -1,4 +1,4 @@
-"""The full re-rank's parallel plumbing: forked block encoders and a thread stage run ahead."""
+"""The full re-rank's parallel plumbing: forked block encoders, a thread stage run ahead."""
 
 from __future__ import annotations
 
@@ -7,25 +7,24 @@ import multiprocessing as mp
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from multiprocessing.pool import AsyncResult, Pool
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from types import TracebackType
 from typing import TypeVar
 
-from .errors import RankingError
+from .errors import EncodingWorkerLost
 from .estimator import PartnershipRanker, SideMatrix
 from .inputs import ProfileInput
 
 _T = TypeVar("_T")
-BLOCK_TIMEOUT = 600  # seconds one block may take to encode before the run gives up
 _R = TypeVar("_R")
 
-# The model of this encoding worker, set by the pool's initializer (under fork: not pickled).
+# The model of this encoding worker, set by the executor's initializer (under fork: not pickled).
 _WORKER_MODEL: PartnershipRanker | None = None
 
 
 def _set_model(model: PartnershipRanker) -> None:
-    """Pool initializer: keep the model for this worker (replacement workers get it too)."""
+    """Executor initializer: keep the model for this worker."""
     global _WORKER_MODEL
     _WORKER_MODEL = model
 
@@ -40,8 +39,8 @@ def can_fork() -> bool:
     """Return True when forking is safe: fork exists and no other Python thread is running.
 
     A thread may hold a lock at the moment of the fork that the child then waits on forever, so
-    a process with threads (a threaded web server running an import's re-rank inline, a test
-    session) encodes in-process instead. Commands and RQ jobs run single-threaded.
+    a process with threads (a threaded server, a test session) encodes in-process instead.
+    Commands and RQ jobs run single-threaded; a web request never forks (processes=False).
     """
     return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
 
@@ -50,82 +49,106 @@ class BlockEncoder:
     """Transformed profile blocks (offset, features) in order, encoded ahead of the caller.
 
     Tokenising is pure Python, so inputs of two or more blocks are encoded in n_jobs forked
-    processes (where can_fork() allows) that start on entering the context, while the caller
-    transforms the priorities. A fork shares the imported libraries and the model, where a
-    spawned worker spends seconds importing scikit-learn. Each block's profiles are sent
-    pickled: were workers to read the parent's objects, reference counting would copy every
-    page they touch into each worker. At most n_jobs + 1 blocks wait for the caller, which
-    bounds memory. Leaving the context stops the workers, however the caller stops.
+    processes (when the caller allows processes and can_fork() does) that start on entering the
+    context, while the caller transforms the priorities. A fork shares the imported libraries and
+    the model, where a spawned worker spends seconds importing scikit-learn. Each block's profiles
+    are sent pickled: were workers to read the parent's objects, reference counting would copy
+    every page they touch into each worker. At most n_jobs + 1 blocks wait for the caller, which
+    bounds memory. A worker that dies breaks the executor, which fails the waiting blocks at once
+    (EncodingWorkerLost). Leaving the context stops the workers, however the caller stops.
     """
 
-    def __init__(self, model: PartnershipRanker, profiles: Sequence[ProfileInput],
-                 block_size: int, n_jobs: int) -> None:
-        self.model, self.profiles, self.size, self.n_jobs = model, profiles, block_size, n_jobs
+    def __init__(
+        self,
+        model: PartnershipRanker,
+        profiles: Sequence[ProfileInput],
+        block_size: int,
+        n_jobs: int,
+        *,
+        processes: bool = True,
+    ) -> None:
+        self.model, self.profiles, self.block_size = model, profiles, block_size
+        self.n_jobs, self.processes = n_jobs, processes
         self.starts = range(0, len(profiles), block_size)
         self.ahead = n_jobs + 1
-        self.pool: Pool | None = None
-        self.pending: deque[tuple[int, AsyncResult | None]] = deque()
+        self.executor: ProcessPoolExecutor | None = None
+        self.pending: deque[tuple[int, Future[SideMatrix] | None]] = deque()
 
     def __enter__(self) -> BlockEncoder:
-        if self.n_jobs > 1 and len(self.starts) > 1 and can_fork():
-            # Frozen objects are skipped by the workers' garbage collector, whose bookkeeping
-            # writes would otherwise copy the parent's pages into each worker.
+        fork = self.processes and self.n_jobs > 1 and len(self.starts) > 1 and can_fork()
+        if fork:
+            self.executor = ProcessPoolExecutor(
+                self.n_jobs,
+                mp_context=mp.get_context("fork"),
+                initializer=_set_model,
+                initargs=(self.model,),
+            )
+            # The executor forks its workers on the first submit. Frozen objects are skipped by
+            # the workers' garbage collector, whose bookkeeping writes would otherwise copy the
+            # parent's pages into each worker.
             gc.freeze()
-            try:
-                self.pool = mp.get_context("fork").Pool(
-                    self.n_jobs, initializer=_set_model, initargs=(self.model,))
-            finally:
-                gc.unfreeze()
         try:
-            self.pending.extend(self._submit(a) for a in self.starts[:self.ahead])
+            self.pending.extend(self._submit(a) for a in self.starts[: self.ahead])
         except BaseException:
             self._stop()
             raise
+        finally:
+            if fork:
+                gc.unfreeze()
         return self
 
-    def _submit(self, a: int) -> tuple[int, AsyncResult | None]:
-        """Queue the block at offset a (encoded on demand without a pool)."""
-        if self.pool is None:
-            return a, None
-        return a, self.pool.apply_async(_encode_block, (self.profiles[a:a + self.size],))
+    def _submit(self, start: int) -> tuple[int, Future[SideMatrix] | None]:
+        """Queue the block at offset start (encoded on demand without an executor)."""
+        if self.executor is None:
+            return start, None
+        try:
+            return start, self.executor.submit(
+                _encode_block, self.profiles[start : start + self.block_size]
+            )
+        except BrokenProcessPool as exc:
+            raise EncodingWorkerLost(self._lost(start)) from exc
+
+    def _lost(self, start: int) -> str:
+        """Return the message of a lost encoding worker."""
+        return (
+            f"an encoding worker died while the profiles from {start} were being encoded "
+            "(killed for memory?); the re-rank stopped"
+        )
 
     def __iter__(self) -> Iterator[tuple[int, SideMatrix]]:
         """Yield (offset, transformed block) for every block, in order."""
-        queued = iter(self.starts[self.ahead:])
+        queued = iter(self.starts[self.ahead :])
         while self.pending:
-            start, res = self.pending[0]  # stays pending (waited for on exit) until returned
-            if res is None:
-                block = self.model.transform_profiles(self.profiles[start:start + self.size])
+            start, future = self.pending[0]  # stays pending (cancelled on exit) until returned
+            if future is None:
+                block = self.model.transform_profiles(
+                    self.profiles[start : start + self.block_size]
+                )
             else:
                 try:
-                    block = res.get(timeout=BLOCK_TIMEOUT)
-                except mp.TimeoutError:
-                    # A pool never learns that a worker died with its task (killed for memory).
-                    raise RankingError(
-                        f"encoding the profiles from {start} took over {BLOCK_TIMEOUT} s; "
-                        "was an encoding worker killed?") from None
+                    block = future.result()
+                except BrokenProcessPool as exc:
+                    raise EncodingWorkerLost(self._lost(start)) from exc
             self.pending.popleft()
             nxt = next(queued, None)
             if nxt is not None:
                 self.pending.append(self._submit(nxt))
             yield start, block
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._stop()
 
     def _stop(self) -> None:
-        """Stop the workers once nothing is in flight."""
-        if self.pool is None:
-            return
-        # A pool's terminate() can hang while its task thread is still sending a block to a
-        # worker it has just killed; once the queued blocks are done, nothing is in flight.
-        for _, res in self.pending:
-            if res is not None:
-                res.wait(timeout=BLOCK_TIMEOUT)
-        self.pool.terminate()
-        self.pool.join()
-        self.pool = None
+        """Stop the workers: blocks not started are cancelled, the ones being encoded finish."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+            self.executor = None
+        self.pending.clear()
 
 
 def ahead(items: Iterable[_T], fn: Callable[[_T], _R], workers: int) -> Iterator[tuple[_T, _R]]:

@@ -8,26 +8,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matchmaker import vocab
+
+from .errors import UnknownCode
 from .inputs import PriorityInput, ProfileInput
 
-PARTNERSHIP_TYPES = (
-    "investment", "pilot_project", "sponsorship", "workforce_training", "research_collaboration",
-    "trade_mission", "procurement", "philanthropy", "cultural_exchange",
-)
-US_STATES = tuple(
-    [
-        "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "FL", "GA", "HI", "ID", "IL",
-        "IN", "IA", "KS", "KY", "LA", "ME", "MD", "MA", "MI", "MN", "MS", "MO", "MT", "NE",
-        "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD",
-        "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY", "PR", "GU", "VI", "AS", "MP",
-    ]
-)
+# Codes in matchmaker.vocab's order: a type is a bit of a subset id, a state a bit of a mask.
+PARTNERSHIP_TYPES = tuple(vocab.PARTNERSHIP_TYPES)
+US_STATES = tuple(vocab.US_STATES)
+NO_STATE = len(US_STATES)  # a priority outside the US states (state ""), and its profile bit
+_TYPE_BIT = {t: 1 << i for i, t in enumerate(PARTNERSHIP_TYPES)}
+_STATE_INDEX = {s: i for i, s in enumerate(US_STATES)}
 SECTOR_LEVELS = (2, 3, 4)
 SLOTS = 3 * len(SECTOR_LEVELS)  # at most three codes per level are kept per profile
 # Every subset of the nine types as a 0/1 row: a type score is then one table lookup.
 _SUBSETS = ((np.arange(2 ** len(PARTNERSHIP_TYPES))[:, None] >> np.arange(len(PARTNERSHIP_TYPES)))
             & 1).astype(np.float32)
-ALL_STATES = np.uint64(2 ** (len(US_STATES) + 1) - 1)
+assert NO_STATE < 64, "a profile's accepted states are the bits of one uint64"
+ALL_STATES = np.uint64(2 ** (NO_STATE + 1) - 1)
 
 
 @dataclass(frozen=True)
@@ -62,15 +60,30 @@ def _prefix_nodes(codes: Sequence[str]) -> dict[int, list[str]]:
     return {lvl: sorted(v) for lvl, v in out.items()}
 
 
-def _state_idx(state: str) -> int:
-    """Return the index of a US state code (unknown codes share the last index)."""
+def _state_idx(state: str, key: object) -> int:
+    """Return the index of a US state code; "" (no US state) has the index after the last."""
     s = state.upper()
-    return US_STATES.index(s) if s in US_STATES else len(US_STATES)
+    if not s:
+        return NO_STATE
+    try:
+        return _STATE_INDEX[s]
+    except KeyError:
+        raise UnknownCode(f"{key!r}: unknown US state {state!r}") from None
 
 
-def _type_mask(types: Sequence[str]) -> int:
-    """Return the bitmask of known partnership types."""
-    return sum(1 << PARTNERSHIP_TYPES.index(t) for t in set(types) if t in PARTNERSHIP_TYPES)
+def _known_types(types: Sequence[str], key: object) -> list[str]:
+    """Return the distinct partnership types in order; an unknown type raises."""
+    if bad := [t for t in types if t not in _TYPE_BIT]:
+        raise UnknownCode(f"{key!r}: unknown partnership type(s) {', '.join(map(repr, bad))}")
+    return list(dict.fromkeys(types))
+
+
+def _type_mask(types: Sequence[str], key: object) -> int:
+    """Return the bitmask (subset id) of partnership types."""
+    mask = 0
+    for t in _known_types(types, key):
+        mask |= _TYPE_BIT[t]
+    return mask
 
 
 class StructEncoder:
@@ -103,9 +116,9 @@ class StructEncoder:
             for i in idx:
                 out[i] = w / math.sqrt(len(idx))
 
-    def type_weights(self, types: Sequence[str]) -> np.ndarray:
+    def type_weights(self, types: Sequence[str], key: object = None) -> np.ndarray:
         """Return per-type weights: the first-listed (most important) type weighs the most."""
-        known = list(dict.fromkeys(t for t in types if t in PARTNERSHIP_TYPES))
+        known = _known_types(types, key)
         w = np.zeros(len(PARTNERSHIP_TYPES), dtype=np.float32)
         decay = np.array([self.type_decay ** i for i in range(len(known))])
         for t, x in zip(known, decay / max(decay.sum(), 1e-12), strict=True):
@@ -121,8 +134,8 @@ class StructEncoder:
         state = np.empty(n, dtype=np.int64)
         for r, p in enumerate(priorities):
             self._priority_sector(p.naics_sectors, sector[r])
-            state[r] = _state_idx(p.state)
-            weights[r] = self.type_weights(p.partnership_types)
+            state[r] = _state_idx(p.state, p.key)
+            weights[r] = self.type_weights(p.partnership_types, p.key)
             targets = [self.countries_[c.upper()] for c in p.target_countries
                        if c.upper() in self.countries_]
             if p.target_countries:
@@ -152,13 +165,13 @@ class StructEncoder:
                 hit = memo[c.naics_sectors] = (ids, vals)
             nodes[r, : len(hit[0])] = hit[0]
             coef[r, : len(hit[1])] = hit[1]
-            types[r] = _type_mask(c.partnership_types)
+            types[r] = _type_mask(c.partnership_types, c.key)
             hq[r] = self.countries_.get(c.hq_country.upper(), unknown)
             regions = {x.upper() for x in c.regions_of_interest}
             if not regions or "ANY" in regions:
                 states[r] = ALL_STATES
             else:
-                states[r] = sum(1 << i for i in {_state_idx(x) for x in regions})
+                states[r] = sum(1 << i for i in {_state_idx(x, c.key) for x in regions})
         return StructRows(nodes, coef, types, hq, states)
 
 
@@ -190,8 +203,17 @@ def pair_type(p: StructRows, c: StructRows, pi: np.ndarray, cj: np.ndarray) -> n
     return p.types[pi, c.types[cj]]
 
 
+def geo_fit(country_ok: np.ndarray, state_masks: np.ndarray,
+            state_idx: np.ndarray | np.integer) -> np.ndarray:
+    """Return True where the HQ country is accepted and the priority's state is of interest.
+
+    The one geography rule of every scoring path: state_masks are profiles' accepted-state
+    bitmasks, state_idx priorities' state indices (either side may be a single value).
+    """
+    state_ok = (state_masks >> np.asarray(state_idx).astype(np.uint64)) & np.uint64(1)
+    return country_ok & state_ok.astype(bool)
+
+
 def pair_geo(p: StructRows, c: StructRows, pi: np.ndarray, cj: np.ndarray) -> np.ndarray:
-    """Return 1 when the HQ country is accepted and the priority's state is of interest."""
-    country_ok = p.country[pi, c.country[cj]]
-    state_ok = (c.state[cj] >> p.state[pi].astype(np.uint64)) & np.uint64(1)
-    return (country_ok & state_ok.astype(bool)).astype(np.float32)
+    """Return the geography fit (0 or 1) for aligned index pairs."""
+    return geo_fit(p.country[pi, c.country[cj]], c.state[cj], p.state[pi]).astype(np.float32)

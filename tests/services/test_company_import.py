@@ -13,7 +13,9 @@ from matchmaker.orm import Company, CompanyStatus, InterestProfile
 from matchmaker.services.companies.csv_import import batches as company_import
 from matchmaker.services.companies.csv_import import columns as company_csv
 from matchmaker.services.errors import InvalidTransition
+from matchmaker.services.matching import ranking
 from tests import factories as f
+from tests.conftest import AuthActions
 
 HEADER = "external_id,name,website,hq_country,size,naics_sectors,partnership_types,states,interests"
 
@@ -149,6 +151,46 @@ def test_ten_thousand_rows_import_in_one_go(app):
     again, _ = upload(csv_bytes(*rows), user)
     assert company_import.preview_import(db.session, again).counts.unchanged == 10_000
 
+
+
+def test_an_import_run_in_a_web_request_ranks_without_forking(app, monkeypatch):
+    """Without Redis the ranking job runs inline, in the web worker, which must never fork."""
+    f.PriorityFactory()
+    rows = [
+        f"ext-{i},Company {i},https://company-{i}.example,DE,sme,5132,pilot_project,any,Text {i}"
+        for i in range(company_import.RANK_ONE_BY_ONE + 1)
+    ]
+    batch, user = upload(csv_bytes(*rows))
+    asked, full_rerank = [], ranking.top_k_matches
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs["processes"])
+        return full_rerank(*args, **kwargs)
+
+    monkeypatch.setattr(ranking, "top_k_matches", spy)
+    client = app.test_client()
+    AuthActions(client).login(user.email)
+    # Without Redis the job runs in this web process once the response is sent: no fork there.
+    assert client.post(f"/companies/import/{batch.id}/run").status_code == 302
+    assert asked == [False]
+
+
+def test_the_same_ranking_job_forks_its_encoders_on_a_worker_or_a_command(app, monkeypatch):
+    f.PriorityFactory()
+    rows = [
+        f"ext-{i},Company {i},https://company-{i}.example,DE,sme,5132,pilot_project,any,Text {i}"
+        for i in range(company_import.RANK_ONE_BY_ONE + 1)
+    ]
+    batch, user = upload(csv_bytes(*rows))
+    asked, full_rerank = [], ranking.top_k_matches
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs["processes"])
+        return full_rerank(*args, **kwargs)
+
+    monkeypatch.setattr(ranking, "top_k_matches", spy)
+    company_import.run_import(db.session, batch.id, user)  # as a command or an RQ job would
+    assert asked == [True]
 
 def test_export_is_safe_for_spreadsheets_and_imports_back_unchanged(app):
     f.CompanyFactory(

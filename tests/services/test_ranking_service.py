@@ -8,7 +8,7 @@ from sqlalchemy import select
 from matchmaker import tasks
 from matchmaker.extensions import db
 from matchmaker.orm import ProfileStatus, ReviewEvent, Suggestion, SuggestionStatus, utcnow
-from matchmaker.services.matching import ranking
+from matchmaker.services.matching import features, ranking
 from tests import factories as f
 
 SPORTS = "Fan engagement software for stadium pilots with sports teams and venue sponsorship."
@@ -72,6 +72,19 @@ def test_full_rerank_reports_each_stage_up_to_its_total(app, market):
     assert scoring[0] == ("scoring", 0, 2) and scoring[-1] == ("scoring", 2, 2)
     assert writing[0] == ("writing", 0, 1) and writing[-1] == ("writing", 1, 1)
 
+
+
+def test_a_full_rerank_outside_a_web_request_may_encode_in_forked_processes(app, market,
+                                                                           monkeypatch):
+    asked, full_rerank = [], ranking.top_k_matches
+
+    def spy(*args, **kwargs):
+        asked.append(kwargs["processes"])
+        return full_rerank(*args, **kwargs)
+
+    monkeypatch.setattr(ranking, "top_k_matches", spy)
+    ranking.rerank_all(db.session)  # as `flask rank` and the RQ job run it
+    assert asked == [True]
 
 def test_incremental_and_full_ranking_agree(app, market):
     priority, fits, other = market
@@ -144,3 +157,14 @@ def test_the_ranking_job_runs_after_commit_and_reports_writes(app, market):
     _priority, fits, _other = market
     assert tasks.rank_profile(fits.id) == 1
     assert tasks.rank_profile(fits.id) == 0
+
+
+def test_a_city_outside_the_us_is_in_no_us_state(app, market):
+    priority, fits, _other = market
+    city = priority.office.city
+    city.country, city.state = "IT", "MI"  # Milan's province code is also Michigan's
+    fits.states = ["MI"]
+    db.session.commit()
+    assert features.priority_input(priority).state == ""
+    ranking.rerank_all(db.session)
+    assert [r.components["geo"] for r in _suggestions()] == [0.0]

@@ -7,7 +7,9 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
+from matchmaker import vocab
 from matchmaker.ranking import COMPONENTS, PartnershipRanker, PriorityInput, ProfileInput
+from matchmaker.ranking.errors import UnknownCode
 from matchmaker.ranking.estimator import GATED
 from matchmaker.ranking.inputs import from_dev_company, from_dev_priority
 from matchmaker.ranking.synthetic import SyntheticData
@@ -114,6 +116,32 @@ def test_geography_rules(model: PartnershipRanker) -> None:
     assert geo(model, countries=("DE",), hq="US", regions=("TX",)) == 0.0
     assert geo(model, countries=("XX",), hq="ZZ", regions=("ma",)) == 0.0  # unseen codes
 
+
+
+def test_a_priority_outside_the_us_states_fits_only_profiles_open_to_any_state(model) -> None:
+    assert geo(model, state="", regions=("any",)) == pytest.approx(1.0)
+    assert geo(model, state="", regions=("MA", "NY")) == 0.0
+
+
+def test_every_type_and_state_the_forms_offer_is_ranked(model) -> None:
+    every_type = tuple(vocab.PARTNERSHIP_TYPES)
+    for state in vocab.US_STATES:
+        fit = model.score_pair(prio(types=every_type, state=state),
+                               prof(types=every_type, regions=tuple(vocab.US_STATES)))
+        assert fit.components["type"] == pytest.approx(1.0)
+        assert fit.components["geo"] == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(("priority", "profile", "unknown"), [
+    ({"types": ("investment", "barter")}, {}, "barter"),
+    ({}, {"types": ("pilot_project", "barter")}, "barter"),
+    ({"state": "ZZ"}, {}, "ZZ"),
+    ({}, {"regions": ("MA", "GU")}, "GU"),
+])
+def test_unknown_types_and_states_raise_instead_of_vanishing(model, priority, profile,
+                                                              unknown) -> None:
+    with pytest.raises(UnknownCode, match=unknown):
+        model.score_pair(prio(**priority), prof(**profile))
 
 def test_type_overlap(model: PartnershipRanker) -> None:
     both = model.score_pair(prio(types=("pilot_project", "investment")),

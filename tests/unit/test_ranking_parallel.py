@@ -34,7 +34,7 @@ def test_blocks_arrive_in_order_as_a_direct_transform(model, data, n_jobs) -> No
     profiles = data[1]
     forkable = can_fork()  # the pool's own threads make it False once it runs
     with BlockEncoder(model, profiles, block_size=20, n_jobs=n_jobs) as blocks:
-        assert (blocks.pool is not None) == (n_jobs > 1 and forkable)
+        assert (blocks.executor is not None) == (n_jobs > 1 and forkable)
         got = list(blocks)
     assert [start for start, _ in got] == [0, 20, 40, 60, 80]
     for start, cm in got:
@@ -45,7 +45,7 @@ def test_blocks_arrive_in_order_as_a_direct_transform(model, data, n_jobs) -> No
 
 def test_one_block_is_encoded_in_process(model, data) -> None:
     with BlockEncoder(model, data[1], block_size=1000, n_jobs=2) as blocks:
-        assert blocks.pool is None
+        assert blocks.executor is None
         assert [len(cm) for _, cm in blocks] == [95]
 
 
@@ -56,7 +56,7 @@ def test_no_fork_while_another_thread_runs(model, data) -> None:
     try:
         assert not can_fork()
         with BlockEncoder(model, data[1], block_size=20, n_jobs=2) as blocks:
-            assert blocks.pool is None
+            assert blocks.executor is None
             assert len(list(blocks)) == 5
     finally:
         release.set()
@@ -75,7 +75,10 @@ FORKED = textwrap.dedent("""
     model = PartnershipRanker(n_components=16).fit(priorities, profiles)
     assert can_fork()
     with BlockEncoder(model, profiles, block_size=20, n_jobs=2) as blocks:
-        assert blocks.pool is not None
+        assert blocks.executor is not None
+        assert [start for start, _ in blocks] == [0, 20, 40, 60, 80]
+    with BlockEncoder(model, profiles, block_size=20, n_jobs=2, processes=False) as blocks:
+        assert blocks.executor is None, "a caller in a web request forbids forking"
         assert [start for start, _ in blocks] == [0, 20, 40, 60, 80]
     forked = top_k_matches(model, priorities, profiles, top_k=4, block_size=20, n_jobs=2)
     alone = top_k_matches(model, priorities, profiles, top_k=4, block_size=20, n_jobs=1)
@@ -104,6 +107,64 @@ def test_forked_workers_in_a_single_threaded_process() -> None:
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "forked ok"
 
+
+
+KILLED = textwrap.dedent("""
+    import dataclasses, os, threading
+    from concurrent.futures.process import BrokenProcessPool
+    import psutil
+    from matchmaker.ranking import PartnershipRanker
+    from matchmaker.ranking.errors import EncodingWorkerLost, UnknownCode
+    from matchmaker.ranking.parallel import BlockEncoder
+    from matchmaker.ranking.synthetic import SyntheticData
+
+    PARENT = os.getpid()
+
+    class StuckInWorkers(PartnershipRanker):
+        # A worker never finishes a block: only a prompt report of the killed one ends the run.
+        def transform_profiles(self, profiles):
+            if os.getpid() != PARENT:
+                threading.Event().wait()
+            return super().transform_profiles(profiles)
+
+    gen = SyntheticData(seed=5, n_filler=300, text_words=20)
+    priorities, profiles = gen.priorities(10), gen.profiles(95)
+    model = StuckInWorkers(n_components=16).fit(priorities, profiles)
+    me = psutil.Process()
+    try:
+        with BlockEncoder(model, profiles, block_size=20, n_jobs=2) as blocks:
+            workers = me.children()
+            assert len(workers) == 2
+            workers[0].kill()
+            next(iter(blocks))
+        raise AssertionError("a killed worker must stop the run")
+    except EncodingWorkerLost as exc:
+        assert isinstance(exc.__cause__, BrokenProcessPool)
+        assert "profiles from 0" in str(exc)
+    alive = [p for p in workers if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not alive, "the other worker is stopped too"
+
+    # A worker's own error (an unknown code in a later block) reaches the caller as it is.
+    model = PartnershipRanker(n_components=16).fit(priorities, profiles)
+    bad = profiles[:70] + [dataclasses.replace(profiles[70], partnership_types=("barter",))]
+    try:
+        with BlockEncoder(model, bad, block_size=20, n_jobs=2) as blocks:
+            assert blocks.executor is not None
+            list(blocks)
+        raise AssertionError("an unknown code must raise")
+    except UnknownCode as exc:
+        assert "barter" in str(exc)
+    print("killed ok")
+""")
+
+
+def test_a_killed_encoding_worker_stops_the_run_at_once() -> None:
+    """A worker that never finishes holds the other block: the run ends only if the death of the
+    killed one is reported at once (the timeout is the test's guard, not what it measures)."""
+    run = subprocess.run([sys.executable, "-c", KILLED], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "killed ok"
 
 def test_ahead_keeps_order_and_runs_in_worker_threads() -> None:
     seen: list[str] = []

@@ -31,7 +31,7 @@ def brute_force(model, priorities, profiles, top_k, min_score):
 
 
 def test_pruning_bound_is_an_upper_bound(model, data) -> None:
-    from matchmaker.ranking.rerank import text_floor
+    from matchmaker.ranking.products import text_floor
 
     total, comps = model.score_matrix(*data)
     text_part = model.weights_["text"] * comps["text"]

@@ -72,7 +72,7 @@ class InvalidCompanyData(DomainError):
 
 def check_details(details: CompanyDetails) -> None:
     """The rules every source of company data obeys (forms, import, a future API)."""
-    from matchmaker.services.companies.csv_import.rows import MAX_SECTORS, is_website
+    from matchmaker.services.companies.csv_import.rows import is_website
 
     check_text(
         {"company_name": details.name, "website": details.website,
@@ -89,8 +89,10 @@ def check_details(details: CompanyDetails) -> None:
     if details.size not in vocab.COMPANY_SIZES:
         raise InvalidCompanyData("Choose a size.", "size")
     sectors = details.naics_sectors
-    if not 1 <= len(sectors) <= MAX_SECTORS or naics.unknown(sectors):
-        raise InvalidCompanyData(f"Choose 1 to {MAX_SECTORS} NAICS 2022 sectors.", "naics_sectors")
+    if not 1 <= len(sectors) <= vocab.MAX_COMPANY_SECTORS or naics.unknown(sectors):
+        raise InvalidCompanyData(
+            f"Choose 1 to {vocab.MAX_COMPANY_SECTORS} NAICS 2022 sectors.", "naics_sectors"
+        )
 
 
 def check_profile(data: ProfileData) -> None:
@@ -100,8 +102,10 @@ def check_profile(data: ProfileData) -> None:
         raise InvalidCompanyData("Give a title (200 characters at most).", "title")
     if not data.partnership_types or set(data.partnership_types) - set(vocab.PARTNERSHIP_TYPES):
         raise InvalidCompanyData("Choose at least one partnership type.", "partnership_types")
-    if naics.unknown(data.naics_sectors) or len(data.naics_sectors) > 5:
-        raise InvalidCompanyData("Choose up to 5 NAICS 2022 sectors.", "naics_sectors")
+    if naics.unknown(data.naics_sectors) or len(data.naics_sectors) > vocab.MAX_COMPANY_SECTORS:
+        raise InvalidCompanyData(
+            f"Choose up to {vocab.MAX_COMPANY_SECTORS} NAICS 2022 sectors.", "naics_sectors"
+        )
     states = data.states or ["any"]
     if states != ["any"] and set(states) - set(vocab.US_STATES):
         raise InvalidCompanyData("Choose “Any state” or US states.", "states")

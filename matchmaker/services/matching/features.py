@@ -18,6 +18,7 @@ from matchmaker.ranking import PriorityInput, ProfileInput
 
 
 def priority_input(priority: Priority) -> PriorityInput:
+    city = priority.office.city
     return PriorityInput(
         key=priority.id,
         title=priority.title,
@@ -25,7 +26,8 @@ def priority_input(priority: Priority) -> PriorityInput:
         naics_sectors=tuple(priority.naics_sectors or ()),
         partnership_types=tuple(priority.partnership_types or ()),
         target_countries=tuple(c.upper() for c in priority.target_countries or ()),
-        state=(priority.office.city.state or "").upper(),
+        # The ranker knows US states only: another country's region code (IT "MI") is none.
+        state=(city.state or "").upper() if city.country == "US" else "",
     )
 
 

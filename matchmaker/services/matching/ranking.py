@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matchmaker.jobs import in_web_process
 from matchmaker.orm import InterestProfile, Priority, Suggestion
 from matchmaker.ranking.rerank import score_one_against_many, top_k_matches
 from matchmaker.services.matching import features
@@ -127,6 +128,8 @@ def rerank_all(session: Session, progress: Progress | None = None) -> RankResult
         top_k=top_k,
         min_score=min_score,
         chunk_size=chunk,
+        # A web worker never forks (an inline job, as without Redis): commands and RQ jobs do.
+        processes=not in_web_process(),
         progress=lambda done: report.step("scoring", done, len(profiles)),
     )
     report.note(f"scored: {len(matches)} pairs above {min_score}; writing suggestions")

@@ -11,9 +11,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
+from matchmaker.csv_cells import safe_cell
 from matchmaker.orm import ReviewEvent, Suggestion, User
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 HEADER = [
     "at_utc",
     "actor",
@@ -67,12 +67,6 @@ def audit_query(f: AuditFilters) -> Select:
             ReviewEvent.at < datetime.combine(f.until + timedelta(days=1), time(), UTC)
         )
     return query.order_by(ReviewEvent.at.desc(), ReviewEvent.id.desc())
-
-
-def safe_cell(value: object) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def _line(values: list) -> str:

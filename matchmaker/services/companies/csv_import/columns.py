@@ -9,8 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from matchmaker.csv_cells import safe_cell, unescape_cell
 from matchmaker.orm import Company, CompanyStatus, ProfileStatus
 from matchmaker.services.errors import DomainError
+from matchmaker.vocab import MAX_COMPANY_SECTORS, PARTNERSHIP_TYPES
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
@@ -24,20 +26,18 @@ COLUMNS: dict[str, tuple[bool, str]] = {
     "website": (True, "http:// or https:// address, up to 300 characters"),
     "hq_country": (True, "headquarters country: ISO 3166 code (DE, DEU) or English name"),
     "size": (True, "startup, sme or large"),
-    "naics_sectors": (True, "1 to 5 NAICS 2022 codes (2 to 6 digits) separated by |"),
+    "naics_sectors": (True, f"1 to {MAX_COMPANY_SECTORS} NAICS 2022 codes (2 to 6 digits) "
+                            "separated by |"),
     "description": (False, "up to 5,000 characters"),
     "contact_name": (False, "up to 120 characters"),
     "contact_email": (False, "an email address"),
-    "partnership_types": (False, "separated by |: investment, pilot_project, sponsorship, "
-                                 "workforce_training, research_collaboration, trade_mission, "
-                                 "procurement, philanthropy, cultural_exchange; creates an "
+    "partnership_types": (False, f"separated by |: {', '.join(PARTNERSHIP_TYPES)}; creates an "
                                  "interest profile"),
     "states": (False, "US state codes separated by |, or any (the default)"),
     "interests": (False, "what the company looks for in a city, up to 5,000 characters"),
 }  # fmt: skip
 REQUIRED = [name for name, (required, _) in COLUMNS.items() if required]
 EXTRA_CELLS = "__extra__"
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CsvFileError(DomainError):
@@ -50,19 +50,6 @@ class CsvFileError(DomainError):
 class CsvRow:
     number: int  # the spreadsheet row number: the header is row 1
     values: dict[str, str]
-
-
-def safe_cell(value: object) -> str:
-    """A cell a spreadsheet shows as text, never runs as a formula (a leading apostrophe)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
-def unescape_cell(text: str) -> str:
-    """Undo safe_cell, so an exported file imports back unchanged."""
-    if text.startswith("'") and text[1:].startswith(FORMULA_START):
-        return text[1:]
-    return text
 
 
 def _decode(data: bytes) -> str:

@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 from matchmaker import countries, naics, text, vocab
 from matchmaker.services.companies.csv_import.columns import EXTRA_CELLS
 
-MAX_SECTORS = 5
+MAX_SECTORS = vocab.MAX_COMPANY_SECTORS  # the name the company forms import
 LENGTHS = {"external_id": 100, "name": 200, "website": 300, "description": 5000,
            "contact_name": 120, "contact_email": 254, "interests": 5000}  # fmt: skip
 MULTI_LINE = {"description", "interests"}  # every other column is a single line
