@@ -97,15 +97,18 @@ def measure(fn: Callable[[], Any]) -> tuple[Any, float, float]:
 def log_blas() -> None:
     """Log which BLAS kernel and thread count run, so slow figures can be traced to them."""
     for pool in threadpool_info():
-        log(f"blas: {pool.get('internal_api')} {pool.get('version')} "
-            f"kernel={pool.get('architecture')} threads={pool.get('num_threads')}")
+        log(
+            f"blas: {pool.get('internal_api')} {pool.get('version')} "
+            f"kernel={pool.get('architecture')} threads={pool.get('num_threads')}"
+        )
 
 
 def fitted_model(gen: SyntheticData) -> PartnershipRanker:
     """Fit once on a sample; fitting is a periodic offline job and is excluded from timings."""
     log("fitting model on 2,000 priorities + 20,000 profiles (excluded from timings)")
-    return PartnershipRanker().fit(gen.priorities(2000, start=10**8),
-                                   gen.profiles(20_000, start=10**8))
+    return PartnershipRanker().fit(
+        gen.priorities(2000, start=10**8), gen.profiles(20_000, start=10**8)
+    )
 
 
 def bench_rerank(model: PartnershipRanker, gen: SyntheticData, n_p: int, n_c: int) -> None:
@@ -118,8 +121,9 @@ def bench_rerank(model: PartnershipRanker, gen: SyntheticData, n_p: int, n_c: in
     print(f"rerank P={n_p} C={n_c} seconds={seconds:.1f} peak_mb={peak:.0f}", flush=True)
 
 
-def bench_incremental(model: PartnershipRanker, gen: SyntheticData, side: str, n_other: int,
-                      n_queries: int = 200) -> None:
+def bench_incremental(
+    model: PartnershipRanker, gen: SyntheticData, side: str, n_other: int, n_queries: int = 200
+) -> None:
     """Time one-against-many scoring against a cached index of the other side."""
     log(f"building index of {n_other} for side={side}")
     if side == "profile":
@@ -134,8 +138,7 @@ def bench_incremental(model: PartnershipRanker, gen: SyntheticData, side: str, n
         score_one_against_many(model, q, index, side=side, top_k=20, min_score=0.2)
         times.append((time.perf_counter() - start) * 1000)
     p50, p95 = np.percentile(times, [50, 95])
-    print(f"incremental side={side} other={n_other} p50_ms={p50:.2f} p95_ms={p95:.2f}",
-          flush=True)
+    print(f"incremental side={side} other={n_other} p50_ms={p50:.2f} p95_ms={p95:.2f}", flush=True)
 
 
 def bench_naive(model: PartnershipRanker, gen: SyntheticData, n_p: int, n_c: int) -> None:
@@ -149,8 +152,10 @@ def bench_naive(model: PartnershipRanker, gen: SyntheticData, n_p: int, n_c: int
     vec, _ = model.score_matrix(priorities, profiles)
     vec_seconds = time.perf_counter() - start
     log(f"  max abs difference {np.abs(naive - vec).max():.2e}")
-    print(f"naive P={n_p} C={n_c} seconds={seconds:.2f} vectorised_seconds={vec_seconds:.3f}",
-          flush=True)
+    print(
+        f"naive P={n_p} C={n_c} seconds={seconds:.2f} vectorised_seconds={vec_seconds:.3f}",
+        flush=True,
+    )
 
 
 def main() -> None:

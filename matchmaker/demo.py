@@ -169,8 +169,10 @@ def load_demo(session: Session, echo=print) -> None:
                 )
             )
     session.commit()
-    echo(f"loaded {len(cities)} cities, {len(offices)} offices, {len(priorities)} priorities, "
-         f"{len(companies)} companies")  # fmt: skip
+    echo(
+        f"loaded {len(cities)} cities, {len(offices)} offices, {len(priorities)} priorities, "
+        f"{len(companies)} companies"
+    )
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:

@@ -86,9 +86,12 @@ def start_session(user: User, *, login: str | None = "password") -> None:
 
     session.clear()  # a new session at login: nothing carried over from before
     record, cookie_value = sessions.begin_session(
-        db.session, user, ip=request.remote_addr or "",
-        user_agent=request.headers.get("User-Agent", ""), login=login,
-    )  # fmt: skip
+        db.session,
+        user,
+        ip=request.remote_addr or "",
+        user_agent=request.headers.get("User-Agent", ""),
+        login=login,
+    )
     login_user(user)
     session[SESSION_KEY] = cookie_value
     session.permanent = True

@@ -37,6 +37,5 @@ def register_commands(app: Flask) -> None:
         except SQLAlchemyError as exc:
             raise click.ClickException(f"database error: {type(exc).__name__}") from exc
         click.echo(
-            f"{removed} unconfirmed sign-up(s) deleted, "
-            f"{invitations} expired invitation(s) deleted"
+            f"{removed} unconfirmed sign-up(s) deleted, {invitations} expired invitation(s) deleted"
         )

@@ -30,8 +30,9 @@ class _StageBars:
         if stage != self.stage:
             self._close()
             self.stage = stage
-            self.bar = click.progressbar(length=max(total, 1), label=f"  {stage}", file=sys.stderr,
-                                         show_pos=True)
+            self.bar = click.progressbar(
+                length=max(total, 1), label=f"  {stage}", file=sys.stderr, show_pos=True
+            )
             self.bar.__enter__()
         self.bar.update(done - self.bar.pos)
 

@@ -61,9 +61,12 @@ def push(ids: list[int]) -> int:
         rq = queue()
         for job_id, name in names.items():
             rq.enqueue(
-                ENTRY_POINT, name, job_id, description=f"{name} #{job_id}",
+                ENTRY_POINT,
+                name,
+                job_id,
+                description=f"{name} #{job_id}",
                 job_timeout=int(current_app.config["JOBS_TIMEOUT"]),
-            )  # fmt: skip
+            )
             pushed.append(job_id)
     except (RedisError, OSError) as exc:
         left = [i for i in names if i not in pushed]

@@ -149,9 +149,7 @@ def _waiting(name: str) -> bool:
     return bool(
         db.session.scalar(
             select(
-                exists().where(
-                    BackgroundJob.name == name, BackgroundJob.status != JobStatus.FAILED
-                )
+                exists().where(BackgroundJob.name == name, BackgroundJob.status != JobStatus.FAILED)
             )
         )
     )

@@ -16,9 +16,7 @@ class MfaCredential(Base):
     __tablename__ = "mfa_credential"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(
-        ForeignKey("user.id", ondelete="CASCADE"), unique=True
-    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), unique=True)
     # Base32 TOTP secret (RFC 6238). Never logged, never put in an audit event or a flash.
     secret: Mapped[str] = mapped_column(String(64))
     enrolled_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -47,14 +47,27 @@ class PartnershipRanker(BaseEstimator):
     on topic without lifting unrelated ones; every part is in [0, 1], and so is the total.
     """
 
-    def __init__(self, w_text: float = 0.75, w_sector: float = 0.25, w_type: float = 0.15,
-                 w_geo: float = 0.15, gate_start: float = 0.25, gate_width: float = 0.15,
-                 ngram_range: tuple[int, int] = (1, 1), min_df: int | float = 1,
-                 max_df: float = 1.0, max_features: int | None = 200_000,
-                 n_components: int = 192, n_topic_components: int = 24, topic_mix: float = 0.5,
-                 lexicon_weight: float = 1.0, title_repeat: int = 2, type_decay: float = 0.25,
-                 sector_level_weights: tuple[float, float, float] = (0.25, 0.25, 0.5),
-                 random_state: int | None = 0) -> None:
+    def __init__(
+        self,
+        w_text: float = 0.75,
+        w_sector: float = 0.25,
+        w_type: float = 0.15,
+        w_geo: float = 0.15,
+        gate_start: float = 0.25,
+        gate_width: float = 0.15,
+        ngram_range: tuple[int, int] = (1, 1),
+        min_df: int | float = 1,
+        max_df: float = 1.0,
+        max_features: int | None = 200_000,
+        n_components: int = 192,
+        n_topic_components: int = 24,
+        topic_mix: float = 0.5,
+        lexicon_weight: float = 1.0,
+        title_repeat: int = 2,
+        type_decay: float = 0.25,
+        sector_level_weights: tuple[float, float, float] = (0.25, 0.25, 0.5),
+        random_state: int | None = 0,
+    ) -> None:
         self.w_text = w_text
         self.w_sector = w_sector
         self.w_type = w_type
@@ -75,8 +88,9 @@ class PartnershipRanker(BaseEstimator):
         self.random_state = random_state
 
     # ---- fitting -------------------------------------------------------------------------
-    def fit(self, priorities: Sequence[PriorityInput],
-            profiles: Sequence[ProfileInput] | None = None) -> PartnershipRanker:
+    def fit(
+        self, priorities: Sequence[PriorityInput], profiles: Sequence[ProfileInput] | None = None
+    ) -> PartnershipRanker:
         """Learn text vocabulary/LSA and structured vocabularies from both sides."""
         priorities, profiles = list(priorities), list(profiles or [])
         if not priorities and not profiles:
@@ -91,10 +105,15 @@ class PartnershipRanker(BaseEstimator):
         texts = [priority_text(p, self.title_repeat) for p in priorities]
         texts += [profile_text(c) for c in profiles]
         self.text_encoder_ = TextEncoder(
-            ngram_range=tuple(self.ngram_range), min_df=self.min_df, max_df=self.max_df,
-            max_features=self.max_features, n_components=self.n_components,
-            n_topic_components=self.n_topic_components, topic_mix=self.topic_mix,
-            lexicon_weight=self.lexicon_weight, random_state=self.random_state,
+            ngram_range=tuple(self.ngram_range),
+            min_df=self.min_df,
+            max_df=self.max_df,
+            max_features=self.max_features,
+            n_components=self.n_components,
+            n_topic_components=self.n_topic_components,
+            topic_mix=self.topic_mix,
+            lexicon_weight=self.lexicon_weight,
+            random_state=self.random_state,
         ).fit(texts)
         self.struct_encoder_ = StructEncoder(level_w, self.type_decay).fit(priorities, profiles)
         self.weights_ = dict(zip(COMPONENTS, weights / weights.sum(), strict=True))
@@ -107,18 +126,23 @@ class PartnershipRanker(BaseEstimator):
         """Return transformed features of priorities."""
         check_is_fitted(self, "weights_")
         priorities = list(priorities)
-        text = self.text_encoder_.transform([priority_text(p, self.title_repeat)
-                                             for p in priorities])
-        return SideMatrix(tuple(p.key for p in priorities), text,
-                          self.struct_encoder_.transform_priorities(priorities))
+        text = self.text_encoder_.transform(
+            [priority_text(p, self.title_repeat) for p in priorities]
+        )
+        return SideMatrix(
+            tuple(p.key for p in priorities),
+            text,
+            self.struct_encoder_.transform_priorities(priorities),
+        )
 
     def transform_profiles(self, profiles: Sequence[ProfileInput]) -> SideMatrix:
         """Return transformed features of company profiles."""
         check_is_fitted(self, "weights_")
         profiles = list(profiles)
         text = self.text_encoder_.transform([profile_text(c) for c in profiles])
-        return SideMatrix(tuple(c.key for c in profiles), text,
-                          self.struct_encoder_.transform_profiles(profiles))
+        return SideMatrix(
+            tuple(c.key for c in profiles), text, self.struct_encoder_.transform_profiles(profiles)
+        )
 
     # ---- scoring -------------------------------------------------------------------------
     def scaled_text(self, pm: SideMatrix) -> np.ndarray:
@@ -142,15 +166,21 @@ class PartnershipRanker(BaseEstimator):
         total += base
         return np.clip(total, 0.0, 1.0, out=total)
 
-    def gated_total(self, text_part: np.ndarray, sector: np.ndarray, type_: np.ndarray,
-                    geo: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def gated_total(
+        self, text_part: np.ndarray, sector: np.ndarray, type_: np.ndarray, geo: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Return (total, gate) from w_text*text and the raw parts."""
         base = text_part + np.float32(self.weights_["sector"]) * sector
         return self.finish(base, type_, geo), self.gate(base)
 
-    def pair_scores(self, pm: SideMatrix, cm: SideMatrix, pi: np.ndarray, cj: np.ndarray,
-                    text_part: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray,
-                                                                   np.ndarray]:
+    def pair_scores(
+        self,
+        pm: SideMatrix,
+        cm: SideMatrix,
+        pi: np.ndarray,
+        cj: np.ndarray,
+        text_part: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Return (total, components (n, 4), gate) for priority/profile index pairs."""
         check_is_fitted(self, "weights_")
         cos = np.einsum("ij,ij->i", pm.text[pi], cm.text[cj])
@@ -165,13 +195,18 @@ class PartnershipRanker(BaseEstimator):
         comps = np.clip(np.column_stack([text, sector, type_, geo]), 0.0, 1.0)
         return total, comps, gate
 
-    def score_matrix(self, priorities: Sequence[PriorityInput] | SideMatrix,
-                     profiles: Sequence[ProfileInput] | SideMatrix,
-                     ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    def score_matrix(
+        self,
+        priorities: Sequence[PriorityInput] | SideMatrix,
+        profiles: Sequence[ProfileInput] | SideMatrix,
+    ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
         """Return (total, unweighted components) as dense (n_priorities, n_profiles) matrices."""
         check_is_fitted(self, "weights_")
-        pm = priorities if isinstance(priorities, SideMatrix) else self.transform_priorities(
-            priorities)
+        pm = (
+            priorities
+            if isinstance(priorities, SideMatrix)
+            else self.transform_priorities(priorities)
+        )
         cm = profiles if isinstance(profiles, SideMatrix) else self.transform_profiles(profiles)
         pi, cj = np.arange(len(pm))[:, None], np.arange(len(cm))[None, :]
         text_part = np.maximum(self.scaled_text(pm) @ cm.text.T, 0.0)
@@ -193,8 +228,11 @@ class PartnershipRanker(BaseEstimator):
             hit, cache = None, None
         if hit is None:
             is_priority = isinstance(item, PriorityInput)
-            hit = self.transform_priorities([item]) if is_priority else \
-                self.transform_profiles([item])
+            hit = (
+                self.transform_priorities([item])
+                if is_priority
+                else self.transform_profiles([item])
+            )
             if cache is not None:
                 if len(cache) >= _CACHE_SIZE:
                     cache.clear()
@@ -220,13 +258,15 @@ class PartnershipRanker(BaseEstimator):
             gated=GATED,
         )
 
-    def explain(self, priority: PriorityInput, profile: ProfileInput,
-                n_terms: int = 8) -> Explanation:
+    def explain(
+        self, priority: PriorityInput, profile: ProfileInput, n_terms: int = 8
+    ) -> Explanation:
         """Return a plain-language explanation of one pair's score."""
         breakdown = self.score_pair(priority, profile)
         enc = self.text_encoder_
-        vecs = enc.transform_sparse([priority_text(priority, self.title_repeat),
-                                     profile_text(profile)])
+        vecs = enc.transform_sparse(
+            [priority_text(priority, self.title_repeat), profile_text(profile)]
+        )
         prod = vecs[0].multiply(vecs[1]).tocoo()
         order = np.argsort(-prod.data, kind="stable")[:n_terms]
         terms = [(str(enc.feature_names_[prod.col[i]]), float(prod.data[i])) for i in order]

@@ -28,8 +28,9 @@ def load_labelled_dir(path: str | Path) -> tuple[list[PriorityInput], list[Profi
 
     priorities = [from_dev_priority(r) for r in read("priorities.json")]
     companies = [from_dev_company(r) for r in read("companies.json")]
-    qrels = {str(p): {str(c): int(g) for c, g in row.items()} for p, row in
-             read("qrels.json").items()}
+    qrels = {
+        str(p): {str(c): int(g) for c, g in row.items()} for p, row in read("qrels.json").items()
+    }
     return priorities, companies, qrels
 
 
@@ -42,14 +43,19 @@ def ndcg_at_k(ranked: Sequence[str], grades: Mapping[str, int], k: int = 10) -> 
     return float((gains * discounts[: len(gains)]).sum()) / idcg if idcg > 0 else 0.0
 
 
-def precision_at_k(ranked: Sequence[str], grades: Mapping[str, int], k: int = 5,
-                   threshold: int = 2) -> float:
+def precision_at_k(
+    ranked: Sequence[str], grades: Mapping[str, int], k: int = 5, threshold: int = 2
+) -> float:
     """Return the share of the top k with grade >= threshold."""
     return sum(grades.get(c, 0) >= threshold for c in ranked[:k]) / k
 
 
-def rank_metrics(scores: np.ndarray, priorities: Sequence[PriorityInput],
-                 companies: Sequence[ProfileInput], qrels: Qrels) -> dict[str, float]:
+def rank_metrics(
+    scores: np.ndarray,
+    priorities: Sequence[PriorityInput],
+    companies: Sequence[ProfileInput],
+    qrels: Qrels,
+) -> dict[str, float]:
     """Rank companies per priority (ties by company id) and average the metrics."""
     ids = np.array([str(c.key) for c in companies])
     tie_order = np.argsort(ids, kind="stable")
@@ -63,8 +69,9 @@ def rank_metrics(scores: np.ndarray, priorities: Sequence[PriorityInput],
     return {"ndcg@10": float(np.mean(ndcg)), "p@5": float(np.mean(prec))}
 
 
-def tfidf_baseline_scores(priorities: Sequence[PriorityInput],
-                          companies: Sequence[ProfileInput]) -> np.ndarray:
+def tfidf_baseline_scores(
+    priorities: Sequence[PriorityInput], companies: Sequence[ProfileInput]
+) -> np.ndarray:
     """Return plain TF-IDF cosines (sublinear tf) between priority and company texts."""
     p_texts = [f"{p.title}\n{p.description}" for p in priorities]
     c_texts = [profile_text(c) for c in companies]
@@ -81,8 +88,9 @@ def evaluate_dir(path: str | Path, model: PartnershipRanker | None = None) -> di
     scores, _ = model.score_matrix(priorities, companies)
     return {
         "model": rank_metrics(scores, priorities, companies, qrels),
-        "tfidf": rank_metrics(tfidf_baseline_scores(priorities, companies), priorities,
-                              companies, qrels),
+        "tfidf": rank_metrics(
+            tfidf_baseline_scores(priorities, companies), priorities, companies, qrels
+        ),
         "n_priorities": len(priorities),
         "n_companies": len(companies),
     }

@@ -112,12 +112,21 @@ def geography_text(priority: PriorityInput, profile: ProfileInput) -> str:
     return f"{country}; {where}"
 
 
-def build_explanation(priority: PriorityInput, profile: ProfileInput, breakdown: ScoreBreakdown,
-                      terms: list[tuple[str, float]]) -> Explanation:
+def build_explanation(
+    priority: PriorityInput,
+    profile: ProfileInput,
+    breakdown: ScoreBreakdown,
+    terms: list[tuple[str, float]],
+) -> Explanation:
     """Assemble components, overlaps and sentences for one pair."""
     comps = [
-        ComponentExplanation(name, value, breakdown.weights[name], breakdown.contribution(name),
-                             breakdown.gate if name in breakdown.gated else 1.0)
+        ComponentExplanation(
+            name,
+            value,
+            breakdown.weights[name],
+            breakdown.contribution(name),
+            breakdown.gate if name in breakdown.gated else 1.0,
+        )
         for name, value in breakdown.components.items()
     ]
     sectors = sector_matches(priority.naics_sectors, profile.naics_sectors)
@@ -128,8 +137,10 @@ def build_explanation(priority: PriorityInput, profile: ProfileInput, breakdown:
     for c in sorted(comps, key=lambda c: -c.contribution):
         # Gated parts count only as far as the pair is on topic; say so, or the sum looks wrong.
         share = f", counted at {c.gate:.0%} for topical fit" if c.name in breakdown.gated else ""
-        sentences.append(f"{COMPONENT_LABELS[c.name]}: {c.value:.2f} "
-                         f"(weight {c.weight:.2f}{share}, adds {c.contribution:.2f}).")
+        sentences.append(
+            f"{COMPONENT_LABELS[c.name]}: {c.value:.2f} "
+            f"(weight {c.weight:.2f}{share}, adds {c.contribution:.2f})."
+        )
     if sectors:
         parts = []
         for m in sectors:
@@ -140,8 +151,9 @@ def build_explanation(priority: PriorityInput, profile: ProfileInput, breakdown:
     else:
         sentences.append("No shared sectors.")
     if types:
-        sentences.append("Shared partnership types: "
-                         + ", ".join(t.replace("_", " ") for t in types) + ".")
+        sentences.append(
+            "Shared partnership types: " + ", ".join(t.replace("_", " ") for t in types) + "."
+        )
     else:
         sentences.append("The company offers none of the requested partnership types.")
     sentences.append("Geography: " + geo + ".")
@@ -149,5 +161,6 @@ def build_explanation(priority: PriorityInput, profile: ProfileInput, breakdown:
         # "~x" names a lexicon concept; readers need the word once, not the marker.
         shown = dict.fromkeys(t.lstrip("~") for t, _ in terms)
         sentences.append("Common themes in the texts: " + ", ".join(shown) + ".")
-    return Explanation(breakdown.total, comps, sectors, types, geo, terms, sentences,
-                       breakdown.gate)
+    return Explanation(
+        breakdown.total, comps, sectors, types, geo, terms, sentences, breakdown.gate
+    )

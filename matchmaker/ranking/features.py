@@ -56,7 +56,7 @@ class Analyzer:
         lo, hi = self.ngram_range
         out = toks if lo == 1 else []
         for n in range(max(2, lo), hi + 1):
-            out = out + [" ".join(toks[i:i + n]) for i in range(len(toks) - n + 1)]
+            out = out + [" ".join(toks[i : i + n]) for i in range(len(toks) - n + 1)]
         return out
 
 
@@ -67,9 +67,19 @@ class TextEncoder:
     dimensions, which group texts by broad topic; `topic_mix` sets the cosine share of the latter.
     """
 
-    def __init__(self, *, ngram_range: tuple[int, int], min_df: int | float, max_df: float,
-                 max_features: int | None, n_components: int, n_topic_components: int,
-                 topic_mix: float, lexicon_weight: float, random_state: int | None) -> None:
+    def __init__(
+        self,
+        *,
+        ngram_range: tuple[int, int],
+        min_df: int | float,
+        max_df: float,
+        max_features: int | None,
+        n_components: int,
+        n_topic_components: int,
+        topic_mix: float,
+        lexicon_weight: float,
+        random_state: int | None,
+    ) -> None:
         self.params = dict(min_df=min_df, max_df=max_df, max_features=max_features)
         self.ngram_range = tuple(ngram_range)
         self.n_components = n_components
@@ -145,8 +155,13 @@ class TextEncoder:
                 indices.extend([vocab[t] for t in analyze(doc) if t in vocab])
                 indptr.append(len(indices))
         counts = sp.csr_matrix(
-            (np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32),
-             np.asarray(indptr, dtype=np.int64)), shape=(len(texts), len(vocab)))
+            (
+                np.ones(len(indices), dtype=np.float32),
+                np.asarray(indices, dtype=np.int32),
+                np.asarray(indptr, dtype=np.int64),
+            ),
+            shape=(len(texts), len(vocab)),
+        )
         counts.sum_duplicates()
         return (counts @ self.projection_).tocsr()
 
@@ -154,7 +169,8 @@ class TextEncoder:
         """Return L2-normalised TF-IDF vectors (sublinear tf) over stems and concepts."""
         x = self._counts(texts)
         x.data = (1.0 + np.log(x.data, where=x.data > 0, out=np.zeros_like(x.data))).astype(
-            np.float32)
+            np.float32
+        )
         x.data *= self.idf_[x.indices]
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0

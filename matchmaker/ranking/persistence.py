@@ -50,8 +50,12 @@ def _inside(models_dir: Path, path: Path) -> Path:
     return resolved
 
 
-def save_model(model: PartnershipRanker, models_dir: str | Path, name: str,
-               card_extra: dict[str, Any] | None = None) -> tuple[Path, Path]:
+def save_model(
+    model: PartnershipRanker,
+    models_dir: str | Path,
+    name: str,
+    card_extra: dict[str, Any] | None = None,
+) -> tuple[Path, Path]:
     """Write models/<name>.joblib and its card models/<name>.json; return both paths."""
     check_is_fitted(model, "weights_")
     root = Path(models_dir)
@@ -63,15 +67,15 @@ def save_model(model: PartnershipRanker, models_dir: str | Path, name: str,
         "name": name,
         "trained_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "data": {"priorities": model.n_fit_priorities_, "profiles": model.n_fit_profiles_},
-        "parameters": {k: (list(v) if isinstance(v, tuple) else v)
-                       for k, v in model.get_params().items()},
+        "parameters": {
+            k: (list(v) if isinstance(v, tuple) else v) for k, v in model.get_params().items()
+        },
         "libraries": library_versions(),
     }
     card.update(card_extra or {})
     joblib.dump(model, model_path, compress=3)
     # The card is written last: a model without a card is refused, so a crash mid-save is safe.
-    card_path.write_text(json.dumps(card, indent=2, sort_keys=True, default=str),
-                         encoding="utf-8")
+    card_path.write_text(json.dumps(card, indent=2, sort_keys=True, default=str), encoding="utf-8")
     return model_path, card_path
 
 
@@ -110,8 +114,11 @@ def load_model(models_dir: str | Path, name: str | None = None) -> PartnershipRa
     card = read_card(root, name)
     saved = card.get("libraries") or {}
     installed = library_versions()
-    diffs = [f"{lib} {saved.get(lib)!s} != installed {installed[lib]}"
-             for lib in CHECKED_LIBRARIES if saved.get(lib) != installed[lib]]
+    diffs = [
+        f"{lib} {saved.get(lib)!s} != installed {installed[lib]}"
+        for lib in CHECKED_LIBRARIES
+        if saved.get(lib) != installed[lib]
+    ]
     if diffs:
         raise ModelFileRefused(f"refusing model {name!r}: " + "; ".join(diffs))
     # joblib.load unpickles: only files we wrote ourselves, inside models_dir, reach this line.

@@ -46,8 +46,13 @@ class Match(NamedTuple):
         return dict(zip(COMPONENTS, self.parts, strict=True))
 
 
-def _merge_candidates(model: PartnershipRanker, priorities: SideMatrix, chunk: Chunk,
-                      candidates: Candidates, top: RunningTopK) -> None:
+def _merge_candidates(
+    model: PartnershipRanker,
+    priorities: SideMatrix,
+    chunk: Chunk,
+    candidates: Candidates,
+    top: RunningTopK,
+) -> None:
     """Score the candidates of one chunk exactly and merge those that can rank."""
     block, w_sector = chunk.block, np.float32(model.weights_["sector"])
     for s in range(0, len(candidates.flat), _BATCH):  # slices keep the gathers' temporaries small
@@ -66,21 +71,36 @@ def _merge_candidates(model: PartnershipRanker, priorities: SideMatrix, chunk: C
         ok = np.flatnonzero(totals >= floors[rows])
 
         kept = (rows[ok], cols[ok], sector[ok], type_[ok], geo[ok])
-        top.merge(chunk.start, kept[0], kept[1] + block.start, totals[ok],
-                  partial(_describe, priorities.text, block.profiles.text, chunk.start, kept))
+        top.merge(
+            chunk.start,
+            kept[0],
+            kept[1] + block.start,
+            totals[ok],
+            partial(_describe, priorities.text, block.profiles.text, chunk.start, kept),
+        )
 
 
-def _describe(priority_text: np.ndarray, profile_text: np.ndarray, row_offset: int,
-              kept: tuple[np.ndarray, ...], selected: np.ndarray) -> np.ndarray:
+def _describe(
+    priority_text: np.ndarray,
+    profile_text: np.ndarray,
+    row_offset: int,
+    kept: tuple[np.ndarray, ...],
+    selected: np.ndarray,
+) -> np.ndarray:
     """Return the components of the selected kept pairs; the cosine as pair_scores has it."""
     rows, cols, sector, type_, geo = (x[selected] for x in kept)
     text = np.einsum("ij,ij->i", priority_text[rows + row_offset], profile_text[cols])
     return np.clip(np.column_stack([text, sector, type_, geo]), 0.0, 1.0)
 
 
-def _chunks(model: PartnershipRanker, n_priorities: int,
-            blocks: Iterable[tuple[int, SideMatrix]], chunk_size: int, top: RunningTopK,
-            min_score: float) -> Iterator[Chunk]:
+def _chunks(
+    model: PartnershipRanker,
+    n_priorities: int,
+    blocks: Iterable[tuple[int, SideMatrix]],
+    chunk_size: int,
+    top: RunningTopK,
+    min_score: float,
+) -> Iterator[Chunk]:
     """Yield the chunks of every profile block in order, with the floors as they stand."""
     width = len(model.struct_encoder_.nodes_) + 1
     for start, profiles in blocks:
@@ -88,15 +108,24 @@ def _chunks(model: PartnershipRanker, n_priorities: int,
         for a in range(0, n_priorities, chunk_size):
             b = min(a + chunk_size, n_priorities)
             floor = top.floor(a, b)
-            yield Chunk(block, a, b, np.maximum(floor, np.float32(min_score)),
-                        not np.isfinite(floor).all())
+            yield Chunk(
+                block, a, b, np.maximum(floor, np.float32(min_score)), not np.isfinite(floor).all()
+            )
 
 
-def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
-                  profiles: Sequence[ProfileInput], *, top_k: int = 20, min_score: float = 0.2,
-                  chunk_size: int = 500, n_jobs: int = 2, block_size: int = 10_000,
-                  processes: bool = True,
-                  progress: Callable[[int], None] | None = None) -> list[Match]:
+def top_k_matches(
+    model: PartnershipRanker,
+    priorities: Sequence[PriorityInput],
+    profiles: Sequence[ProfileInput],
+    *,
+    top_k: int = 20,
+    min_score: float = 0.2,
+    chunk_size: int = 500,
+    n_jobs: int = 2,
+    block_size: int = 10_000,
+    processes: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> list[Match]:
     """Return the top_k profiles (score >= min_score) per priority, best first.
 
     processes=False encodes every block in this process (a web request must never fork);
@@ -114,8 +143,10 @@ def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
         top = RunningTopK(len(priority_features), top_k)
         chunks = _chunks(model, len(priority_features), blocks, chunk_size, top, min_score)
         stage = ProductStage(model, priority_features, top_k)
-        with threadpool_limits(limits=1, user_api="blas"), \
-                closing(ahead(chunks, stage, n_jobs)) as scored:
+        with (
+            threadpool_limits(limits=1, user_api="blas"),
+            closing(ahead(chunks, stage, n_jobs)) as scored,
+        ):
             for chunk, candidates in scored:
                 _merge_candidates(model, priority_features, chunk, candidates, top)
                 if progress is not None and chunk.stop == len(priority_features):
@@ -123,8 +154,9 @@ def top_k_matches(model: PartnershipRanker, priorities: Sequence[PriorityInput],
     return _to_matches(priority_features, profiles, top)
 
 
-def _to_matches(priorities: SideMatrix, profiles: Sequence[ProfileInput],
-                top: RunningTopK) -> list[Match]:
+def _to_matches(
+    priorities: SideMatrix, profiles: Sequence[ProfileInput], top: RunningTopK
+) -> list[Match]:
     """Convert the final top-k into Match records."""
     rows, slots = np.nonzero(np.isfinite(top.scores))
     keys = [profiles[j].key for j in top.profiles[rows, slots].tolist()]
@@ -136,18 +168,26 @@ def _to_matches(priorities: SideMatrix, profiles: Sequence[ProfileInput],
 class RankingIndex:
     """Transformed features of one side, cached for fast one-against-many scoring."""
 
-    def __init__(self, model: PartnershipRanker,
-                 items: Sequence[PriorityInput] | Sequence[ProfileInput], side: Side) -> None:
+    def __init__(
+        self,
+        model: PartnershipRanker,
+        items: Sequence[PriorityInput] | Sequence[ProfileInput],
+        side: Side,
+    ) -> None:
         if side not in ("priority", "profile"):
             raise RankingError("side must be 'priority' or 'profile'")
         self.model, self.side = model, side
         items = list(items)
-        matrix = model.transform_priorities(items) if side == "priority" else \
-            model.transform_profiles(items)
+        matrix = (
+            model.transform_priorities(items)
+            if side == "priority"
+            else model.transform_profiles(items)
+        )
         self.matrix = matrix
         # Priorities carry w_text, so one matrix-vector product gives the text part directly.
-        self.text = np.ascontiguousarray(model.scaled_text(matrix) if side == "priority"
-                                         else matrix.text)
+        self.text = np.ascontiguousarray(
+            model.scaled_text(matrix) if side == "priority" else matrix.text
+        )
         struct = matrix.struct
         # Sector rows hold a handful of non-zeros: a sparse matrix-vector product is cheapest.
         width = len(model.struct_encoder_.nodes_) + 1
@@ -186,26 +226,31 @@ class RankingIndex:
             type_ = self.types[own.types[0]]
             geo = geo_fit(indexed.country[:, own.country[0]], own.state[0], indexed.state)
         np.maximum(text_part, 0.0, out=text_part)
-        total, _ = model.gated_total(text_part, sector.astype(np.float32, copy=False), type_,
-                                     geo.astype(np.float32))
+        total, _ = model.gated_total(
+            text_part, sector.astype(np.float32, copy=False), type_, geo.astype(np.float32)
+        )
         return total, features
 
 
-def score_one_against_many(model: PartnershipRanker, one: PriorityInput | ProfileInput,
-                           others: RankingIndex | Sequence, side: Side | None = None,
-                           top_k: int = 20, min_score: float = 0.2) -> list[Match]:
+def score_one_against_many(
+    model: PartnershipRanker,
+    one: PriorityInput | ProfileInput,
+    others: RankingIndex | Sequence,
+    side: Side | None = None,
+    top_k: int = 20,
+    min_score: float = 0.2,
+) -> list[Match]:
     """Rank an index of the other side for one new item; `side` is the side of `one`."""
     side = side or ("priority" if isinstance(one, PriorityInput) else "profile")
     other_side: Side = "profile" if side == "priority" else "priority"
-    index = others if isinstance(others, RankingIndex) else RankingIndex(model, others,
-                                                                         other_side)
+    index = others if isinstance(others, RankingIndex) else RankingIndex(model, others, other_side)
     if index.side != other_side:
         raise RankingError(f"a {side} must be scored against an index of {other_side}s")
     if len(index) == 0:
         return []
     total, features = index.scores(one)
     k = min(top_k, len(total))
-    best = np.argpartition(total, len(total) - k)[len(total) - k:]
+    best = np.argpartition(total, len(total) - k)[len(total) - k :]
     kth = total[best].min()
     # Pairs tied with the k-th score compete by position, as in the full re-rank.
     best = np.flatnonzero(total >= max(kth, min_score))
@@ -219,6 +264,7 @@ def score_one_against_many(model: PartnershipRanker, one: PriorityInput | Profil
     else:
         _, components, _ = model.pair_scores(index.matrix, features, best, only)
         pairs = [(index.matrix.keys[j], features.keys[0]) for j in best]
-    return [Match(priority_key, profile_key, float(total[j]), tuple(c))
-            for (priority_key, profile_key), j, c in zip(pairs, best, components.tolist(),
-                                                         strict=True)]
+    return [
+        Match(priority_key, profile_key, float(total[j]), tuple(c))
+        for (priority_key, profile_key), j, c in zip(pairs, best, components.tolist(), strict=True)
+    ]

@@ -22,8 +22,9 @@ _STATE_INDEX = {s: i for i, s in enumerate(US_STATES)}
 SECTOR_LEVELS = (2, 3, 4)
 SLOTS = 3 * len(SECTOR_LEVELS)  # at most three codes per level are kept per profile
 # Every subset of the nine types as a 0/1 row: a type score is then one table lookup.
-_SUBSETS = ((np.arange(2 ** len(PARTNERSHIP_TYPES))[:, None] >> np.arange(len(PARTNERSHIP_TYPES)))
-            & 1).astype(np.float32)
+_SUBSETS = (
+    (np.arange(2 ** len(PARTNERSHIP_TYPES))[:, None] >> np.arange(len(PARTNERSHIP_TYPES))) & 1
+).astype(np.float32)
 assert NO_STATE < 64, "a profile's accepted states are the bits of one uint64"
 ALL_STATES = np.uint64(2 ** (NO_STATE + 1) - 1)
 
@@ -41,8 +42,9 @@ class StructRows:
     def rows(self, idx: np.ndarray) -> StructRows:
         """Return a subset of rows."""
         coef = None if self.sector_coef is None else self.sector_coef[idx]
-        return StructRows(self.sector[idx], coef, self.types[idx], self.country[idx],
-                          self.state[idx])
+        return StructRows(
+            self.sector[idx], coef, self.types[idx], self.country[idx], self.state[idx]
+        )
 
 
 def _digits(code: str) -> str:
@@ -93,8 +95,9 @@ class StructEncoder:
         self.level_weights = tuple(float(w) for w in level_weights)
         self.type_decay = type_decay
 
-    def fit(self, priorities: Sequence[PriorityInput],
-            profiles: Sequence[ProfileInput]) -> StructEncoder:
+    def fit(
+        self, priorities: Sequence[PriorityInput], profiles: Sequence[ProfileInput]
+    ) -> StructEncoder:
         """Learn the prefix and country vocabularies from both sides."""
         nodes: set[str] = set()
         countries: set[str] = set()
@@ -120,7 +123,7 @@ class StructEncoder:
         """Return per-type weights: the first-listed (most important) type weighs the most."""
         known = _known_types(types, key)
         w = np.zeros(len(PARTNERSHIP_TYPES), dtype=np.float32)
-        decay = np.array([self.type_decay ** i for i in range(len(known))])
+        decay = np.array([self.type_decay**i for i in range(len(known))])
         for t, x in zip(known, decay / max(decay.sum(), 1e-12), strict=True):
             w[PARTNERSHIP_TYPES.index(t)] = x
         return w
@@ -136,8 +139,11 @@ class StructEncoder:
             self._priority_sector(p.naics_sectors, sector[r])
             state[r] = _state_idx(p.state, p.key)
             weights[r] = self.type_weights(p.partnership_types, p.key)
-            targets = [self.countries_[c.upper()] for c in p.target_countries
-                       if c.upper() in self.countries_]
+            targets = [
+                self.countries_[c.upper()]
+                for c in p.target_countries
+                if c.upper() in self.countries_
+            ]
             if p.target_countries:
                 country[r, targets] = True
             else:
@@ -203,8 +209,9 @@ def pair_type(p: StructRows, c: StructRows, pi: np.ndarray, cj: np.ndarray) -> n
     return p.types[pi, c.types[cj]]
 
 
-def geo_fit(country_ok: np.ndarray, state_masks: np.ndarray,
-            state_idx: np.ndarray | np.integer) -> np.ndarray:
+def geo_fit(
+    country_ok: np.ndarray, state_masks: np.ndarray, state_idx: np.ndarray | np.integer
+) -> np.ndarray:
     """Return True where the HQ country is accepted and the priority's state is of interest.
 
     The one geography rule of every scoring path: state_masks are profiles' accepted-state

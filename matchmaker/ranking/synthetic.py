@@ -11,26 +11,141 @@ from .naics import INDUSTRY_TITLES
 from .structured import PARTNERSHIP_TYPES, US_STATES
 from .vocabulary import SYNONYM_GROUPS
 
-COUNTRIES = tuple([
-    "US", "US", "US", "US", "US", "NL", "JP", "DE", "FR", "GB", "CA", "IL", "KR", "MX", "IE",
-    "IN", "CH", "AU", "AT", "NO", "BR", "EE", "IT", "SG", "KE", "SE", "CO", "NG", "PH", "NZ",
-    "FI", "ES", "VN", "TR", "GH", "TW", "CZ", "CL", "DK",
-])
+COUNTRIES = tuple(
+    [
+        "US",
+        "US",
+        "US",
+        "US",
+        "US",
+        "NL",
+        "JP",
+        "DE",
+        "FR",
+        "GB",
+        "CA",
+        "IL",
+        "KR",
+        "MX",
+        "IE",
+        "IN",
+        "CH",
+        "AU",
+        "AT",
+        "NO",
+        "BR",
+        "EE",
+        "IT",
+        "SG",
+        "KE",
+        "SE",
+        "CO",
+        "NG",
+        "PH",
+        "NZ",
+        "FI",
+        "ES",
+        "VN",
+        "TR",
+        "GH",
+        "TW",
+        "CZ",
+        "CL",
+        "DK",
+    ]
+)
 SIZES = ("startup", "sme", "sme", "large")
 _GENERAL = [
-    "city", "program", "partner", "community", "residents", "company", "local", "regional",
-    "build", "offer", "support", "team", "service", "project", "data", "network", "plant",
-    "site", "jobs", "training", "customers", "growth", "market", "public", "private", "funding",
-    "capacity", "pilot", "expand", "operations", "neighbourhood", "district", "students",
-    "workers", "families", "schools", "hospitals", "utilities", "suppliers", "contract",
-    "investment", "research", "technology", "platform", "system", "design", "equipment",
-    "manufacturing", "production", "facility", "office", "staff", "industry", "access",
-    "quality", "cost", "savings", "energy", "water", "health", "food", "transport", "housing",
+    "city",
+    "program",
+    "partner",
+    "community",
+    "residents",
+    "company",
+    "local",
+    "regional",
+    "build",
+    "offer",
+    "support",
+    "team",
+    "service",
+    "project",
+    "data",
+    "network",
+    "plant",
+    "site",
+    "jobs",
+    "training",
+    "customers",
+    "growth",
+    "market",
+    "public",
+    "private",
+    "funding",
+    "capacity",
+    "pilot",
+    "expand",
+    "operations",
+    "neighbourhood",
+    "district",
+    "students",
+    "workers",
+    "families",
+    "schools",
+    "hospitals",
+    "utilities",
+    "suppliers",
+    "contract",
+    "investment",
+    "research",
+    "technology",
+    "platform",
+    "system",
+    "design",
+    "equipment",
+    "manufacturing",
+    "production",
+    "facility",
+    "office",
+    "staff",
+    "industry",
+    "access",
+    "quality",
+    "cost",
+    "savings",
+    "energy",
+    "water",
+    "health",
+    "food",
+    "transport",
+    "housing",
 ]
-_SYLLABLES = ([
-    "ka", "ri", "to", "ne", "mo", "la", "vi", "su", "pe", "do", "ga", "mi", "ru", "te", "ba",
-    "lo", "ni", "fe", "co", "sa", "ze", "pu", "ho", "di",
-])
+_SYLLABLES = [
+    "ka",
+    "ri",
+    "to",
+    "ne",
+    "mo",
+    "la",
+    "vi",
+    "su",
+    "pe",
+    "do",
+    "ga",
+    "mi",
+    "ru",
+    "te",
+    "ba",
+    "lo",
+    "ni",
+    "fe",
+    "co",
+    "sa",
+    "ze",
+    "pu",
+    "ho",
+    "di",
+]
 
 
 def _vocabulary(rng: np.random.Generator, n_filler: int) -> tuple[np.ndarray, list[np.ndarray]]:
@@ -84,8 +199,9 @@ class SyntheticData:
         k = self.rng.integers(1, 4, size=len(topic))
         rand = self.rng.integers(0, len(self.codes), size=(len(topic), 3))
         mix = np.where(self.rng.random((len(topic), 3)) < 0.75, own, rand)
-        return [tuple(dict.fromkeys(self.codes[m[:j]].tolist()))
-                for m, j in zip(mix, k, strict=True)]
+        return [
+            tuple(dict.fromkeys(self.codes[m[:j]].tolist())) for m, j in zip(mix, k, strict=True)
+        ]
 
     def _types(self, n: int) -> list[tuple[str, ...]]:
         """Return 1-3 distinct partnership types per row."""
@@ -101,11 +217,13 @@ class SyntheticData:
         codes, types = self._codes(topic), self._types(n)
         n_targets = np.where(self.rng.random(n) < 0.35, self.rng.integers(1, 5, size=n), 0)
         states = self.rng.choice(US_STATES[:51], size=n)
-        targets = [tuple(self.rng.choice(COUNTRIES[5:], size=t, replace=False).tolist())
-                   for t in n_targets]
+        targets = [
+            tuple(self.rng.choice(COUNTRIES[5:], size=t, replace=False).tolist()) for t in n_targets
+        ]
         return [
-            PriorityInput(start + i, titles[i], descs[i], codes[i], types[i], targets[i],
-                          str(states[i]))
+            PriorityInput(
+                start + i, titles[i], descs[i], codes[i], types[i], targets[i], str(states[i])
+            )
             for i in range(n)
         ]
 
@@ -113,8 +231,9 @@ class SyntheticData:
         """Return n synthetic profiles keyed start..start+n-1, built in batches."""
         return [p for chunk in self.iter_profiles(n, start, batch) for p in chunk]
 
-    def iter_profiles(self, n: int, start: int = 0,
-                      batch: int = 50_000) -> Iterator[list[ProfileInput]]:
+    def iter_profiles(
+        self, n: int, start: int = 0, batch: int = 50_000
+    ) -> Iterator[list[ProfileInput]]:
         """Yield synthetic profiles in lists of at most `batch`."""
         for a in range(0, n, batch):
             m = min(batch, n - a)
@@ -129,9 +248,16 @@ class SyntheticData:
             sizes = self.rng.choice(SIZES, size=m)
             regions = [tuple(dict.fromkeys(s)) for s in states.tolist()]
             yield [
-                ProfileInput(start + a + i, names[i].title(), descs[i], interests[i], codes[i],
-                             types[i], str(hq[i]),
-                             ("any",) if any_region[i] else regions[i],
-                             str(sizes[i]))
+                ProfileInput(
+                    start + a + i,
+                    names[i].title(),
+                    descs[i],
+                    interests[i],
+                    codes[i],
+                    types[i],
+                    str(hq[i]),
+                    ("any",) if any_region[i] else regions[i],
+                    str(sizes[i]),
+                )
                 for i in range(m)
             ]

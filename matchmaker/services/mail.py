@@ -123,9 +123,13 @@ def _next_due(session: Session, now) -> OutboxEmail | None:
 
 # The server refused this message, not the connection: the others may still go.
 REFUSED = (
-    smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError,
-    smtplib.SMTPNotSupportedError, ValueError, UnicodeError,
-)  # fmt: skip
+    smtplib.SMTPRecipientsRefused,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPDataError,
+    smtplib.SMTPNotSupportedError,
+    ValueError,
+    UnicodeError,
+)
 
 
 def deliver_outbox() -> int:

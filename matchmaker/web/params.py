@@ -62,5 +62,8 @@ def refuse_nul_characters() -> None:
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         values += request.form.values()
     if any("\x00" in str(v) for v in values):
-        abort(400, description="The request contains a NUL character (code 0), which no field "
-                               "accepts. Remove it and try again.")
+        abort(
+            400,
+            description="The request contains a NUL character (code 0), which no field "
+            "accepts. Remove it and try again.",
+        )

@@ -69,10 +69,20 @@ def test_company_pages_have_no_serious_violations(live_server, page):
     f.PriorityFactory(visible_to_companies=True)
     email, profile_id = member.email, profile.id
     log_in(page, live_server.url, email)
-    check(page, live_server.url, [
-        "/dashboard", "/company", "/company/edit", "/company/profiles", "/company/profiles/new",
-        f"/company/profiles/{profile_id}/edit", "/company/members", "/opportunities",
-    ])  # fmt: skip
+    check(
+        page,
+        live_server.url,
+        [
+            "/dashboard",
+            "/company",
+            "/company/edit",
+            "/company/profiles",
+            "/company/profiles/new",
+            f"/company/profiles/{profile_id}/edit",
+            "/company/members",
+            "/opportunities",
+        ],
+    )
 
 
 def test_staff_pages_have_no_serious_violations(live_server, page):
@@ -81,11 +91,21 @@ def test_staff_pages_have_no_serious_violations(live_server, page):
     row = f.SuggestionFactory(priority=priority, explanation={"sentences": ["Shared sectors."]})
     email, priority_id, row_id = staff.email, priority.id, row.id
     log_in(page, live_server.url, email)
-    check(page, live_server.url, [
-        "/dashboard", "/office", "/queue", f"/suggestions/{row_id}",
-        f"/priorities/{priority_id}", f"/priorities/{priority_id}/edit",
-        "/office/priorities/new", "/companies/import", "/settings/notifications",
-    ])  # fmt: skip
+    check(
+        page,
+        live_server.url,
+        [
+            "/dashboard",
+            "/office",
+            "/queue",
+            f"/suggestions/{row_id}",
+            f"/priorities/{priority_id}",
+            f"/priorities/{priority_id}/edit",
+            "/office/priorities/new",
+            "/companies/import",
+            "/settings/notifications",
+        ],
+    )
 
 
 def test_admin_pages_have_no_serious_violations(live_server, page):
@@ -94,11 +114,32 @@ def test_admin_pages_have_no_serious_violations(live_server, page):
     office_id, city_id, row_id = row.routed_office_id, row.priority.office.city_id, row.id
     company_id = row.company_id
     log_in(page, live_server.url, admin.email)
-    check(page, live_server.url, [
-        "/dashboard", "/admin/cities", "/admin/cities/new", f"/admin/cities/{city_id}/edit",
-        "/admin/offices", "/admin/offices/new", f"/admin/offices/{office_id}",
-        "/admin/companies", f"/admin/companies/{company_id}", "/admin/outbox", "/admin/jobs",
-        "/admin/review", f"/suggestions/{row_id}", "/admin/queues", f"/admin/queues/{office_id}",
-        "/admin/routing", "/admin/sensitivity", "/admin/audit", "/companies/import",
-        "/admin/users", "/admin/auth-events", "/account/sessions", "/settings/mfa",
-    ])  # fmt: skip
+    check(
+        page,
+        live_server.url,
+        [
+            "/dashboard",
+            "/admin/cities",
+            "/admin/cities/new",
+            f"/admin/cities/{city_id}/edit",
+            "/admin/offices",
+            "/admin/offices/new",
+            f"/admin/offices/{office_id}",
+            "/admin/companies",
+            f"/admin/companies/{company_id}",
+            "/admin/outbox",
+            "/admin/jobs",
+            "/admin/review",
+            f"/suggestions/{row_id}",
+            "/admin/queues",
+            f"/admin/queues/{office_id}",
+            "/admin/routing",
+            "/admin/sensitivity",
+            "/admin/audit",
+            "/companies/import",
+            "/admin/users",
+            "/admin/auth-events",
+            "/account/sessions",
+            "/settings/mfa",
+        ],
+    )

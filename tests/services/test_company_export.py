@@ -28,14 +28,21 @@ def test_the_export_shows_only_what_the_company_took_part_in(app):
     hidden = f.PriorityFactory(title="Secret stadium bid", visible_to_companies=False)
     f.SuggestionFactory(profile=profile, priority=hidden, score=0.91)
     f.SuggestionFactory(
-        profile=profile, priority__title="Declined quietly", status=S.DECLINED,
-        decline_reason="company_too_small", score=0.77,
-    )  # fmt: skip
+        profile=profile,
+        priority__title="Declined quietly",
+        status=S.DECLINED,
+        decline_reason="company_too_small",
+        score=0.77,
+    )
     f.SuggestionFactory(profile=profile, priority__title="Under review", status=S.IN_REVIEW)
     asked = f.SuggestionFactory(
-        profile=profile, priority__title="Harbour pilot", company_initiated=True,
-        message="We would love to pilot here.", status=S.DECLINED, decline_reason="not_a_fit",
-    )  # fmt: skip
+        profile=profile,
+        priority__title="Harbour pilot",
+        company_initiated=True,
+        message="We would love to pilot here.",
+        status=S.DECLINED,
+        decline_reason="not_a_fit",
+    )
     introduced = f.SuggestionFactory(
         profile=profile, priority__title="Fan zone", status=S.INTRODUCED, score=0.66
     )
@@ -47,18 +54,31 @@ def test_the_export_shows_only_what_the_company_took_part_in(app):
     assert by_id[asked.id]["priority"] == "Harbour pilot"
     assert by_id[introduced.id]["status"] == "introduced"
     assert data["internal_match_records"] == 3
-    for secret in ("Secret stadium", "Declined quietly", "Under review", "score", "0.91",
-                   "declined", "not_a_fit", "company_too_small", "in_review"):  # fmt: skip
+    for secret in (
+        "Secret stadium",
+        "Declined quietly",
+        "Under review",
+        "score",
+        "0.91",
+        "declined",
+        "not_a_fit",
+        "company_too_small",
+        "in_review",
+    ):
         assert secret not in text, secret
 
 
 def test_staff_export_leaves_contacts_out_and_imports_back_without_clearing_them(app):
     importer = f.StaffFactory()
     f.CompanyFactory(
-        name="Acme", contact_name="Ada Lovelace", contact_email="ada@acme.example",
-        external_id="e-1", website="https://acme.example", website_domain="acme.example",
+        name="Acme",
+        contact_name="Ada Lovelace",
+        contact_email="ada@acme.example",
+        external_id="e-1",
+        website="https://acme.example",
+        website_domain="acme.example",
         created_by_office_id=importer.office_id,  # an import of this office created it
-    )  # fmt: skip
+    )
     staff = company_csv_export(include_contacts=False)
     assert "contact_email" not in staff and "ada@acme.example" not in staff
     assert "Ada Lovelace" not in staff

@@ -152,7 +152,6 @@ def test_ten_thousand_rows_import_in_one_go(app):
     assert company_import.preview_import(db.session, again).counts.unchanged == 10_000
 
 
-
 def test_an_import_run_in_a_web_request_ranks_without_forking(app, monkeypatch):
     """Without Redis the ranking job runs inline, in the web worker, which must never fork."""
     f.PriorityFactory()
@@ -191,6 +190,7 @@ def test_the_same_ranking_job_forks_its_encoders_on_a_worker_or_a_command(app, m
     monkeypatch.setattr(ranking, "top_k_matches", spy)
     company_import.run_import(db.session, batch.id, user)  # as a command or an RQ job would
     assert asked == [True]
+
 
 def test_export_is_safe_for_spreadsheets_and_imports_back_unchanged(app):
     f.CompanyFactory(

@@ -55,9 +55,13 @@ def assert_expired(rows: list[Suggestion], reason: str, actor=None) -> None:
 
 def profile_data(status: ProfileStatus) -> companies.ProfileData:
     return companies.ProfileData(
-        title="Stadium pilots", partnership_types=["pilot_project"], naics_sectors=["5121"],
-        states=["MA"], interests="A venue.", status=status,
-    )  # fmt: skip
+        title="Stadium pilots",
+        partnership_types=["pilot_project"],
+        naics_sectors=["5121"],
+        states=["MA"],
+        interests="A venue.",
+        status=status,
+    )
 
 
 def test_suspending_a_company_expires_all_its_undecided_suggestions(app):

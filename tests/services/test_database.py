@@ -59,7 +59,6 @@ def test_migrations_match_the_models(app):
     assert diff == []
 
 
-
 @pytest.fixture
 def quick_lock_timeout(app_config):
     app_config["SQLITE_BUSY_TIMEOUT_MS"] = 200

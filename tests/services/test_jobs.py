@@ -50,8 +50,10 @@ def _is_our_enqueue(func: ast.expr) -> bool:
     """`enqueue(...)` or `jobs.enqueue(...)`; RQ's own `queue.enqueue` is the machinery's."""
     if isinstance(func, ast.Name):
         return func.id == "enqueue"
-    return isinstance(func, ast.Attribute) and func.attr == "enqueue" and (
-        isinstance(func.value, ast.Name) and func.value.id == "jobs"
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "enqueue"
+        and (isinstance(func.value, ast.Name) and func.value.id == "jobs")
     )
 
 

@@ -31,9 +31,12 @@ def test_queue_email_is_delivered_once_its_transaction_commits(app, mailbox):
 
 def test_control_characters_in_headers_fold_to_spaces(app, mailbox):
     mail.queue_email(
-        db.session, "user@example.org", "Welcome Evil\r\nBcc: victim@example.org\x00",
-        "Body text", {"List-Unsubscribe": "<http://localhost/u/1>\nBcc: other@example.org"},
-    )  # fmt: skip
+        db.session,
+        "user@example.org",
+        "Welcome Evil\r\nBcc: victim@example.org\x00",
+        "Body text",
+        {"List-Unsubscribe": "<http://localhost/u/1>\nBcc: other@example.org"},
+    )
     db.session.commit()
     [message] = mailbox.messages
     assert message["Subject"] == "Welcome Evil Bcc: victim@example.org"

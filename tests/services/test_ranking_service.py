@@ -73,9 +73,9 @@ def test_full_rerank_reports_each_stage_up_to_its_total(app, market):
     assert writing[0] == ("writing", 0, 1) and writing[-1] == ("writing", 1, 1)
 
 
-
-def test_a_full_rerank_outside_a_web_request_may_encode_in_forked_processes(app, market,
-                                                                           monkeypatch):
+def test_a_full_rerank_outside_a_web_request_may_encode_in_forked_processes(
+    app, market, monkeypatch
+):
     asked, full_rerank = [], ranking.top_k_matches
 
     def spy(*args, **kwargs):
@@ -85,6 +85,7 @@ def test_a_full_rerank_outside_a_web_request_may_encode_in_forked_processes(app,
     monkeypatch.setattr(ranking, "top_k_matches", spy)
     ranking.rerank_all(db.session)  # as `flask rank` and the RQ job run it
     assert asked == [True]
+
 
 def test_incremental_and_full_ranking_agree(app, market):
     priority, fits, other = market

@@ -15,16 +15,31 @@ from matchmaker.ranking.inputs import from_dev_company, from_dev_priority
 from matchmaker.ranking.synthetic import SyntheticData
 
 
-def prio(key="p", sectors=("3254",), types=("investment",), countries=(), state="MA",
-         title="Biologics manufacturing", desc="Cell therapy plants and technician training."):
+def prio(
+    key="p",
+    sectors=("3254",),
+    types=("investment",),
+    countries=(),
+    state="MA",
+    title="Biologics manufacturing",
+    desc="Cell therapy plants and technician training.",
+):
     return PriorityInput(key, title, desc, tuple(sectors), tuple(types), tuple(countries), state)
 
 
-def prof(key="c", sectors=("3254",), types=("investment",), hq="US", regions=("any",),
-         name="Helix Bio", desc="We make biologics and cell therapy products.",
-         interests="A new plant and technician training."):
-    return ProfileInput(key, name, desc, interests, tuple(sectors), tuple(types), hq,
-                        tuple(regions), "sme")
+def prof(
+    key="c",
+    sectors=("3254",),
+    types=("investment",),
+    hq="US",
+    regions=("any",),
+    name="Helix Bio",
+    desc="We make biologics and cell therapy products.",
+    interests="A new plant and technician training.",
+):
+    return ProfileInput(
+        key, name, desc, interests, tuple(sectors), tuple(types), hq, tuple(regions), "sme"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +132,6 @@ def test_geography_rules(model: PartnershipRanker) -> None:
     assert geo(model, countries=("XX",), hq="ZZ", regions=("ma",)) == 0.0  # unseen codes
 
 
-
 def test_a_priority_outside_the_us_states_fits_only_profiles_open_to_any_state(model) -> None:
     assert geo(model, state="", regions=("any",)) == pytest.approx(1.0)
     assert geo(model, state="", regions=("MA", "NY")) == 0.0
@@ -126,26 +140,34 @@ def test_a_priority_outside_the_us_states_fits_only_profiles_open_to_any_state(m
 def test_every_type_and_state_the_forms_offer_is_ranked(model) -> None:
     every_type = tuple(vocab.PARTNERSHIP_TYPES)
     for state in vocab.US_STATES:
-        fit = model.score_pair(prio(types=every_type, state=state),
-                               prof(types=every_type, regions=tuple(vocab.US_STATES)))
+        fit = model.score_pair(
+            prio(types=every_type, state=state),
+            prof(types=every_type, regions=tuple(vocab.US_STATES)),
+        )
         assert fit.components["type"] == pytest.approx(1.0)
         assert fit.components["geo"] == pytest.approx(1.0)
 
 
-@pytest.mark.parametrize(("priority", "profile", "unknown"), [
-    ({"types": ("investment", "barter")}, {}, "barter"),
-    ({}, {"types": ("pilot_project", "barter")}, "barter"),
-    ({"state": "ZZ"}, {}, "ZZ"),
-    ({}, {"regions": ("MA", "GU")}, "GU"),
-])
-def test_unknown_types_and_states_raise_instead_of_vanishing(model, priority, profile,
-                                                              unknown) -> None:
+@pytest.mark.parametrize(
+    ("priority", "profile", "unknown"),
+    [
+        ({"types": ("investment", "barter")}, {}, "barter"),
+        ({}, {"types": ("pilot_project", "barter")}, "barter"),
+        ({"state": "ZZ"}, {}, "ZZ"),
+        ({}, {"regions": ("MA", "GU")}, "GU"),
+    ],
+)
+def test_unknown_types_and_states_raise_instead_of_vanishing(
+    model, priority, profile, unknown
+) -> None:
     with pytest.raises(UnknownCode, match=unknown):
         model.score_pair(prio(**priority), prof(**profile))
 
+
 def test_type_overlap(model: PartnershipRanker) -> None:
-    both = model.score_pair(prio(types=("pilot_project", "investment")),
-                            prof(types=("pilot_project", "investment")))
+    both = model.score_pair(
+        prio(types=("pilot_project", "investment")), prof(types=("pilot_project", "investment"))
+    )
     none = model.score_pair(prio(types=("pilot_project",)), prof(types=("philanthropy",)))
     assert both.components["type"] == pytest.approx(1.0)
     assert none.components["type"] == 0.0
@@ -157,8 +179,12 @@ def test_type_overlap(model: PartnershipRanker) -> None:
 
 def test_gate_keeps_off_topic_pairs_down(model: PartnershipRanker) -> None:
     on = model.score_pair(prio(), prof())
-    off = model.score_pair(prio(), prof(sectors=("7225",), name="Quill", interests="",
-                                        desc="Restaurants and cafes by the sea."))
+    off = model.score_pair(
+        prio(),
+        prof(
+            sectors=("7225",), name="Quill", interests="", desc="Restaurants and cafes by the sea."
+        ),
+    )
     assert on.components["type"] == off.components["type"] == pytest.approx(1.0)
     assert on.gate > 0.5 and off.gate == 0.0
     assert off.contribution("type") == 0.0 and off.contribution("geo") == 0.0
@@ -166,10 +192,10 @@ def test_gate_keeps_off_topic_pairs_down(model: PartnershipRanker) -> None:
 
 
 def test_explanation_content(model: PartnershipRanker) -> None:
-    p = prio(sectors=("3254", "6115"), types=("investment", "workforce_training"),
-             countries=("CH", "US"))
-    c = prof(sectors=("3254", "6113"), types=("workforce_training",), hq="CH",
-             regions=("MA", "NY"))
+    p = prio(
+        sectors=("3254", "6115"), types=("investment", "workforce_training"), countries=("CH", "US")
+    )
+    c = prof(sectors=("3254", "6113"), types=("workforce_training",), hq="CH", regions=("MA", "NY"))
     ex = model.explain(p, c)
     assert ex.total == pytest.approx(model.score_pair(p, c).total)
     assert [x.name for x in ex.components] == list(COMPONENTS)
@@ -187,11 +213,30 @@ def test_explanation_content(model: PartnershipRanker) -> None:
 
 
 def test_dev_loaders_drop_labels() -> None:
-    p = from_dev_priority({"id": "dp1", "title": "t", "description": "d", "state": "ma",
-                           "naics_sectors": ["3254"], "partnership_types": ["investment"],
-                           "target_countries": ["de"], "themes": ["x"], "required_type": "y"})
-    c = from_dev_company({"id": "dc1", "name": "N", "description": "d", "interests": "i",
-                          "hq_country": "us", "regions_of_interest": ["any"], "themes": ["x"]})
+    p = from_dev_priority(
+        {
+            "id": "dp1",
+            "title": "t",
+            "description": "d",
+            "state": "ma",
+            "naics_sectors": ["3254"],
+            "partnership_types": ["investment"],
+            "target_countries": ["de"],
+            "themes": ["x"],
+            "required_type": "y",
+        }
+    )
+    c = from_dev_company(
+        {
+            "id": "dc1",
+            "name": "N",
+            "description": "d",
+            "interests": "i",
+            "hq_country": "us",
+            "regions_of_interest": ["any"],
+            "themes": ["x"],
+        }
+    )
     assert p.state == "MA" and p.target_countries == ("DE",)
     assert c.hq_country == "US" and c.regions_of_interest == ("any",)
     assert not any(hasattr(o, "themes") or hasattr(o, "required_type") for o in (p, c))

@@ -43,8 +43,9 @@ def test_evaluate_dir_on_tiny_fixture() -> None:
 
 
 def test_report_has_exactly_two_lines() -> None:
-    report = format_report({"model": {"ndcg@10": 0.91234, "p@5": 0.9},
-                            "tfidf": {"ndcg@10": 0.8, "p@5": 0.75}})
+    report = format_report(
+        {"model": {"ndcg@10": 0.91234, "p@5": 0.9}, "tfidf": {"ndcg@10": 0.8, "p@5": 0.75}}
+    )
     assert report == "model ndcg@10=0.912 p@5=0.900\ntfidf ndcg@10=0.800 p@5=0.750"
 
 

@@ -38,7 +38,7 @@ def test_blocks_arrive_in_order_as_a_direct_transform(model, data, n_jobs) -> No
         got = list(blocks)
     assert [start for start, _ in got] == [0, 20, 40, 60, 80]
     for start, cm in got:
-        direct = model.transform_profiles(profiles[start:start + 20])
+        direct = model.transform_profiles(profiles[start : start + 20])
         assert cm.keys == direct.keys
         np.testing.assert_allclose(cm.text, direct.text, rtol=1e-6, atol=1e-7)
 
@@ -102,11 +102,16 @@ FORKED = textwrap.dedent("""
 
 def test_forked_workers_in_a_single_threaded_process() -> None:
     """Forking needs a process without other threads, so it runs in a fresh interpreter."""
-    run = subprocess.run([sys.executable, "-c", FORKED], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", FORKED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "forked ok"
-
 
 
 KILLED = textwrap.dedent("""
@@ -161,10 +166,17 @@ KILLED = textwrap.dedent("""
 def test_a_killed_encoding_worker_stops_the_run_at_once() -> None:
     """A worker that never finishes holds the other block: the run ends only if the death of the
     killed one is reported at once (the timeout is the test's guard, not what it measures)."""
-    run = subprocess.run([sys.executable, "-c", KILLED], cwd=ROOT, capture_output=True,
-                         text=True, timeout=120, check=False)
+    run = subprocess.run(
+        [sys.executable, "-c", KILLED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "killed ok"
+
 
 def test_ahead_keeps_order_and_runs_in_worker_threads() -> None:
     seen: list[str] = []

@@ -68,8 +68,9 @@ def test_refuses_other_sklearn_version(tmp_path: Path, model: PartnershipRanker)
 
 
 @pytest.mark.parametrize("name", ["../evil", "sub/model", "..", "/etc/passwd", "a\\b", ""])
-def test_refuses_names_escaping_the_folder(tmp_path: Path, model: PartnershipRanker,
-                                           name: str) -> None:
+def test_refuses_names_escaping_the_folder(
+    tmp_path: Path, model: PartnershipRanker, name: str
+) -> None:
     with pytest.raises(ModelFileRefused):
         load_model(tmp_path, name)
     with pytest.raises(ModelFileRefused):

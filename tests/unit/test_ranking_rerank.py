@@ -47,8 +47,15 @@ def test_pruning_bound_is_an_upper_bound(model, data) -> None:
 @pytest.mark.parametrize(("chunk_size", "block_size", "n_jobs"), [(7, 50, 2), (2000, 10_000, 1)])
 def test_top_k_equals_brute_force(model, data, chunk_size, block_size, n_jobs) -> None:
     expected, total = brute_force(model, *data, top_k=5, min_score=0.0)
-    got = top_k_matches(model, *data, top_k=5, min_score=0.0, chunk_size=chunk_size,
-                        block_size=block_size, n_jobs=n_jobs)
+    got = top_k_matches(
+        model,
+        *data,
+        top_k=5,
+        min_score=0.0,
+        chunk_size=chunk_size,
+        block_size=block_size,
+        n_jobs=n_jobs,
+    )
     assert [(m.priority_key, m.profile_key) for m in got] == expected
     keys = {c.key: j for j, c in enumerate(data[1])}
     _, comps = model.score_matrix(*data)
@@ -89,13 +96,15 @@ def test_incremental_equals_full(model, data) -> None:
     assert [m.profile_key for m in inc] == [m.profile_key for m in same]
     assert [m.score for m in inc] == pytest.approx([m.score for m in same], abs=1e-6)
     total, comps = model.score_matrix(priorities, profiles[:1])
-    inc = score_one_against_many(model, profiles[0], priority_index, top_k=len(priorities),
-                                 min_score=0.0)
+    inc = score_one_against_many(
+        model, profiles[0], priority_index, top_k=len(priorities), min_score=0.0
+    )
     by_key = {m.priority_key: m for m in inc}
     for i, p in enumerate(priorities):
         assert by_key[p.key].score == pytest.approx(float(total[i, 0]), abs=1e-6)
-        assert by_key[p.key].components["text"] == pytest.approx(float(comps["text"][i, 0]),
-                                                                 abs=1e-6)
+        assert by_key[p.key].components["text"] == pytest.approx(
+            float(comps["text"][i, 0]), abs=1e-6
+        )
     with pytest.raises(RankingError):
         score_one_against_many(model, profiles[0], profile_index)
     plain = score_one_against_many(model, profiles[0], priorities, top_k=3, min_score=0.0)
@@ -112,10 +121,12 @@ def test_a_base_rounded_above_one_still_ranks() -> None:
     checked = 0
     for text in texts:
         pri = [PriorityInput(0, "", text, (), ("investment",), (), "CA")]
-        prof = [ProfileInput(j, "", text, "", (), ("investment",), "US", ("any",))
-                for j in range(4)]
-        model = PartnershipRanker(w_text=1.0, w_sector=0.0, w_type=0.0, w_geo=0.0,
-                                  n_components=8).fit(fit_on, prof)
+        prof = [
+            ProfileInput(j, "", text, "", (), ("investment",), "US", ("any",)) for j in range(4)
+        ]
+        model = PartnershipRanker(
+            w_text=1.0, w_sector=0.0, w_type=0.0, w_geo=0.0, n_components=8
+        ).fit(fit_on, prof)
         pt = model.scaled_text(model.transform_priorities(pri))
         if (pt @ model.transform_profiles(prof).text.T)[0, 0] <= 1:
             continue

@@ -57,7 +57,9 @@ def test_a_successful_login_is_recorded_when_the_session_starts(client, auth):
     auth.login(user.email)
     (event,) = _events()
     assert (event.kind, event.user_id, event.detail) == (
-        AuthEventKind.LOGIN_SUCCEEDED, user.id, "password"
+        AuthEventKind.LOGIN_SUCCEEDED,
+        user.id,
+        "password",
     )
     assert "Firefox" in event.user_agent
 
@@ -180,7 +182,7 @@ def test_the_events_page_is_paginated(admin_client):
 
 def test_csv_export_is_filtered_and_safe_against_spreadsheet_formulas(admin_client, auth):
     admin_client.post("/auth/logout")
-    auth.login("=HYPERLINK(\"http://evil.example\")@x.example", SECRET_TYPED)
+    auth.login('=HYPERLINK("http://evil.example")@x.example', SECRET_TYPED)
     auth.login("admin@example.org")
     rows = _csv(admin_client, "?kind=login_failed")
     assert [r["event"] for r in rows] == ["login_failed"]

@@ -12,17 +12,25 @@ from matchmaker.orm import Company, CompanyStatus, InterestProfile, ProfileStatu
 from tests import factories as f
 
 SIGNUP = {
-    "company_name": "Wyvern Volume Studios Ltd", "contact_name": "Gwen Wyvern",
-    "hq_country": "GB", "website": "https://wyvern.example", "size": "large",
-    "naics_sectors": ["5121", "7112"], "description": "Volumetric capture stages.",
-    "email": "gwen@wyvern.example", "password": "a long and unusual passphrase",
+    "company_name": "Wyvern Volume Studios Ltd",
+    "contact_name": "Gwen Wyvern",
+    "hq_country": "GB",
+    "website": "https://wyvern.example",
+    "size": "large",
+    "naics_sectors": ["5121", "7112"],
+    "description": "Volumetric capture stages.",
+    "email": "gwen@wyvern.example",
+    "password": "a long and unusual passphrase",
     "confirm": "a long and unusual passphrase",
-}  # fmt: skip
+}
 PROFILE = {
-    "title": "Stadium pilots", "partnership_types": ["pilot_project", "sponsorship"],
-    "naics_sectors": ["5121"], "states": ["MA"], "interests": "A venue for volumetric replays.",
+    "title": "Stadium pilots",
+    "partnership_types": ["pilot_project", "sponsorship"],
+    "naics_sectors": ["5121"],
+    "states": ["MA"],
+    "interests": "A venue for volumetric replays.",
     "status": "active",
-}  # fmt: skip
+}
 
 
 def test_sign_up_confirm_and_land_on_the_profiles_page(client, mailbox):
@@ -37,8 +45,14 @@ def test_sign_up_confirm_and_land_on_the_profiles_page(client, mailbox):
 
 
 def test_sign_up_errors_appear_next_to_their_fields(client):
-    bad = {**SIGNUP, "website": "wyvern", "hq_country": "XX", "naics_sectors": ["5112"],
-           "email": "not-an-email", "company_name": "x" * 201}  # fmt: skip
+    bad = {
+        **SIGNUP,
+        "website": "wyvern",
+        "hq_country": "XX",
+        "naics_sectors": ["5112"],
+        "email": "not-an-email",
+        "company_name": "x" * 201,
+    }
     response = client.post("/signup", data=bad)
     page = response.data.decode()
     for field in ("website", "hq_country", "naics_sectors", "email", "company_name"):

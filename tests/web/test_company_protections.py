@@ -110,15 +110,21 @@ def test_invitations_are_rate_limited_per_member(app, client, mailbox):
     login(client, member.email)
     statuses = []
     for n in range(4):
-        data = {"name": f"C {n}", "email": f"c{n}@wyvern.example",
-                "csrf_token": token(client, "/company/members")}  # fmt: skip
+        data = {
+            "name": f"C {n}",
+            "email": f"c{n}@wyvern.example",
+            "csrf_token": token(client, "/company/members"),
+        }
         statuses.append(client.post("/company/members", data=data).status_code)
     assert statuses == [302, 302, 302, 429]
     assert client.get("/company/members").status_code == 200, "only the POST is limited"
     other, browser = f.CompanyMemberFactory(company=member.company), app.test_client()
     login(browser, other.email)
-    data = {"name": "D", "email": "d@wyvern.example",
-            "csrf_token": token(browser, "/company/members")}  # fmt: skip
+    data = {
+        "name": "D",
+        "email": "d@wyvern.example",
+        "csrf_token": token(browser, "/company/members"),
+    }
     assert browser.post("/company/members", data=data).status_code == 302, "per member"
 
 

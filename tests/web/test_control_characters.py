@@ -79,8 +79,9 @@ def test_sign_up_refuses_control_characters_in_the_company_name(client, bad):
 
 def test_a_text_area_keeps_line_breaks_and_tabs_but_no_other_controls(client, auth):
     auth.login(f.StaffFactory().email)
-    ok = client.post("/office/priorities/new",
-                     data=priority_form(description="Line one\r\n\tLine two"))  # fmt: skip
+    ok = client.post(
+        "/office/priorities/new", data=priority_form(description="Line one\r\n\tLine two")
+    )
     assert ok.status_code == 302
     assert db.session.scalar(select(Priority.description)) == "Line one\r\n\tLine two"
     for bad in BAD_IN_TEXT_AREA[1:]:
@@ -93,16 +94,20 @@ def test_a_text_area_keeps_line_breaks_and_tabs_but_no_other_controls(client, au
 def test_an_integer_beyond_the_database_is_a_form_error(client, auth):
     auth.login(f.AdminFactory().email)
     company = f.CompanyFactory()
-    response = client.post(f"/admin/companies/{company.id}/merge",
-                           data={"target_id": str(2**63)}, follow_redirects=True)  # fmt: skip
+    response = client.post(
+        f"/admin/companies/{company.id}/merge",
+        data={"target_id": str(2**63)},
+        follow_redirects=True,
+    )
     assert response.status_code == 200  # was a 500: SQLite cannot bind the number
     assert b"Give the number of the company to merge into" in response.data
 
 
 @pytest.mark.parametrize("bad", BAD_IN_ONE_LINE)
 def test_services_refuse_control_characters_in_names_and_titles(app, bad):
-    details = companies.CompanyDetails(name=bad, website="https://a.example", hq_country="DE",
-                                       size="sme", naics_sectors=["5132"])  # fmt: skip
+    details = companies.CompanyDetails(
+        name=bad, website="https://a.example", hq_country="DE", size="sme", naics_sectors=["5132"]
+    )
     with pytest.raises(InvalidText) as caught:
         companies.check_details(details)
     assert caught.value.field == "company_name"
@@ -120,13 +125,19 @@ def test_services_keep_line_breaks_in_descriptions(app):
     data = priority_input(description="One\nTwo")
     assert priorities.post_priority(db.session, staff.office_id, staff, data).description
     with pytest.raises(InvalidText) as caught:
-        priorities.post_priority(db.session, staff.office_id, staff,
-                                 priority_input(description="One\x00Two"))  # fmt: skip
+        priorities.post_priority(
+            db.session, staff.office_id, staff, priority_input(description="One\x00Two")
+        )
     assert caught.value.field == "description"
 
 
-ROW = {"name": "Acme", "website": "https://acme.example", "hq_country": "DE", "size": "sme",
-       "naics_sectors": "5132"}  # fmt: skip
+ROW = {
+    "name": "Acme",
+    "website": "https://acme.example",
+    "hq_country": "DE",
+    "size": "sme",
+    "naics_sectors": "5132",
+}
 
 
 @pytest.mark.parametrize("column", ["name", "contact_name", "external_id", "contact_email"])

@@ -8,10 +8,13 @@ def test_health_reports_version_database_redis_and_backlogs(client):
     response = client.get("/health")
     assert response.status_code == 200
     assert response.json == {
-        "status": "ok", "version": __version__, "database": "ok", "redis": "not configured",
+        "status": "ok",
+        "version": __version__,
+        "database": "ok",
+        "redis": "not configured",
         "outbox": {"pending": 0, "oldest_pending_seconds": None},
         "jobs": {"pending": 0, "queued": 0, "running": 0, "failed": 0},
-    }  # fmt: skip
+    }
 
 
 def test_health_reports_the_age_of_the_oldest_waiting_email(app, client):
@@ -20,8 +23,11 @@ def test_health_reports_the_age_of_the_oldest_waiting_email(app, client):
     from matchmaker.extensions import db
     from matchmaker.orm import OutboxEmail, utcnow
 
-    db.session.add(OutboxEmail(to="a@example.org", subject="s", body="b",
-                               created_at=utcnow() - timedelta(minutes=5)))  # fmt: skip
+    db.session.add(
+        OutboxEmail(
+            to="a@example.org", subject="s", body="b", created_at=utcnow() - timedelta(minutes=5)
+        )
+    )
     db.session.add(OutboxEmail(to="b@example.org", subject="s", body="b"))
     db.session.commit()
     outbox = client.get("/health").json["outbox"]

@@ -30,9 +30,7 @@ def test_reset_request_for_an_untrusted_host_is_refused_with_the_error_page(clie
 def test_emailed_reset_link_starts_with_the_base_url_not_the_request_host(client, mailbox):
     f.AdminFactory(email="admin@example.org")
     client.post("/auth/reset", data={"email": "admin@example.org"})  # Host: localhost, trusted
-    assert mailbox.last_link("admin@example.org", "/auth/reset/").startswith(
-        f"{BASE}/auth/reset/"
-    )
+    assert mailbox.last_link("admin@example.org", "/auth/reset/").startswith(f"{BASE}/auth/reset/")
 
 
 def test_external_urls_ignore_the_request_host(app):

@@ -85,8 +85,10 @@ def test_a_queue_cursor_with_a_huge_id_shows_the_first_page(client, auth):
 def test_bulk_decline_ignores_ids_beyond_the_database(client, auth):
     world = build_world()
     auth.login(world.staff_a.email)
-    data = {"bulk-items": [f"{HUGE[0]}:1", f"{world.suggestion_a.id}:{HUGE[0]}"],
-            "bulk-reason": "not_a_fit"}  # fmt: skip
+    data = {
+        "bulk-items": [f"{HUGE[0]}:1", f"{world.suggestion_a.id}:{HUGE[0]}"],
+        "bulk-reason": "not_a_fit",
+    }
     assert client.post("/queue/decline", data=data).status_code in (200, 302)
 
 

@@ -28,8 +28,11 @@ def _jobs() -> list[tuple[str, list]]:
 @pytest.fixture
 def app_config(app_config):
     """Redis "down": a port that was bound, then closed, so nothing listens on it."""
-    return {**app_config, "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
-            "RATELIMIT_ENABLED": True}  # fmt: skip
+    return {
+        **app_config,
+        "REDIS_URL": f"redis://127.0.0.1:{free_port()}/0",
+        "RATELIMIT_ENABLED": True,
+    }
 
 
 @pytest.fixture(autouse=True)
@@ -45,8 +48,9 @@ def test_with_redis_down_pages_answer_limits_hold_and_jobs_wait(app, client, aut
     assert "falling back to in-memory storage" in caplog.text
     assert client.post("/company/profiles/new", data=PROFILE).status_code == 302
     auth.logout()
-    statuses = {client.post("/auth/reset", data={"email": member.email}).status_code
-                for _ in range(10)}  # fmt: skip
+    statuses = {
+        client.post("/auth/reset", data={"email": member.email}).status_code for _ in range(10)
+    }
     assert statuses == {302}
     # The limit still holds, counted in memory: the 11th request in the hour is refused.
     assert client.post("/auth/reset", data={"email": member.email}).status_code == 429

@@ -26,8 +26,10 @@ def test_the_409_after_a_lost_race_links_to_the_suggestion_as_it_is_now(client, 
     row = f.SuggestionFactory(priority=f.PriorityFactory(office=staff.office))
     seen = row.version
     client.post(f"/suggestions/{row.id}/accept", data={"accept-version": seen})
-    stale = client.post(f"/suggestions/{row.id}/decline",
-                        data={"decline-version": seen, "decline-reason": "not_a_fit"})  # fmt: skip
+    stale = client.post(
+        f"/suggestions/{row.id}/decline",
+        data={"decline-version": seen, "decline-reason": "not_a_fit"},
+    )
     page = stale.get_data(as_text=True)
     assert stale.status_code == 409
     assert f'href="/suggestions/{row.id}">Open the suggestion as it is now</a>' in page
@@ -55,8 +57,7 @@ def test_reassign_starts_with_a_required_choose_an_office(client, auth):
     assert re.search(r'<select[^>]*name="reassign-office_id"[^>]*required', page)
     response = client.post(
         f"/suggestions/{row.id}/reassign",
-        data={"reassign-version": row.version, "reassign-office_id": "",
-              "reassign-note": "Yours"},  # fmt: skip
+        data={"reassign-version": row.version, "reassign-office_id": "", "reassign-note": "Yours"},
         follow_redirects=True,
     )
     assert "Choose the office to hand it to." in response.get_data(as_text=True)
@@ -65,10 +66,14 @@ def test_reassign_starts_with_a_required_choose_an_office(client, auth):
 
 def test_other_record_selects_start_empty_too(client, admin):
     f.OfficeFactory(name="Aardvark Office")
-    assert _options(client.get("/admin/routing").get_data(as_text=True),
-                    "target_office_id")[0] == "Choose an office"  # fmt: skip
-    assert _options(client.get("/admin/offices/new").get_data(as_text=True),
-                    "city_id")[0] == "Choose a city"  # fmt: skip
+    assert (
+        _options(client.get("/admin/routing").get_data(as_text=True), "target_office_id")[0]
+        == "Choose an office"
+    )
+    assert (
+        _options(client.get("/admin/offices/new").get_data(as_text=True), "city_id")[0]
+        == "Choose a city"
+    )
 
 
 def test_a_conflict_message_does_not_ask_to_correct_fields(client, admin):
@@ -76,8 +81,9 @@ def test_a_conflict_message_does_not_ask_to_correct_fields(client, admin):
     stale = city.version
     form = {"name": "Springfield", "state": "MA", "country": "US"}
     client.post(f"/admin/cities/{city.id}/edit", data={**form, "name": "Capital", "version": stale})
-    response = client.post(f"/admin/cities/{city.id}/edit",
-                           data={**form, "name": "Shelbyville", "version": stale})  # fmt: skip
+    response = client.post(
+        f"/admin/cities/{city.id}/edit", data={**form, "name": "Shelbyville", "version": stale}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 409 and "changed this city" in page
     assert "Please correct" not in page
@@ -86,8 +92,12 @@ def test_a_conflict_message_does_not_ask_to_correct_fields(client, admin):
 
 
 def _flagged(company: str, days: int, **kw):
-    return f.SuggestionFactory(flagged=True, created_at=utcnow() - timedelta(days=days),
-                               profile__company__name=company, **kw)  # fmt: skip
+    return f.SuggestionFactory(
+        flagged=True,
+        created_at=utcnow() - timedelta(days=days),
+        profile__company__name=company,
+        **kw,
+    )
 
 
 def _companies(html: str, names: list[str]) -> list[str]:

@@ -9,8 +9,19 @@ from jinja2 import nodes
 ROOT = Path(__file__).resolve().parents[2] / "templates"
 # Reading `d.update` from a dict gives the bound method, which renders as
 # "<built-in method update of dict object ...>" instead of the value under that key.
-DICT_METHODS = {"clear", "copy", "fromkeys", "get", "items", "keys", "pop", "popitem",
-                "setdefault", "update", "values"}  # fmt: skip
+DICT_METHODS = {
+    "clear",
+    "copy",
+    "fromkeys",
+    "get",
+    "items",
+    "keys",
+    "pop",
+    "popitem",
+    "setdefault",
+    "update",
+    "values",
+}
 # Objects whose attribute of that name is data, not a method: flask-sqlalchemy's Pagination,
 # the suggestion page's namespace of action forms.
 DATA_ATTRIBUTES = {("page", "items"), ("forms", "clear")}

@@ -50,9 +50,12 @@ def authenticate(session: Session, email: str, password: str) -> User | None:
         reason = "wrong password" if not ok else "account inactive"
         reason = "no such account" if user is None else reason
         record_auth_event(
-            session, AuthEventKind.LOGIN_FAILED, user=user, email=normalise_email(email),
+            session,
+            AuthEventKind.LOGIN_FAILED,
+            user=user,
+            email=normalise_email(email),
             detail=reason,
-        )  # fmt: skip
+        )
         session.commit()
         return None
     if passwords.needs_rehash(user.password_hash):
@@ -68,9 +71,11 @@ def record_lockout(session: Session, email: str, *, ip: str, detail: str, window
     email = normalise_email(email)[:254]
     since = utcnow() - timedelta(seconds=window)
     recent = select(AuthEvent.id).where(
-        AuthEvent.kind == AuthEventKind.LOCKED_OUT, AuthEvent.at >= since,
-        AuthEvent.email == email, AuthEvent.ip == ip[:45],
-    )  # fmt: skip
+        AuthEvent.kind == AuthEventKind.LOCKED_OUT,
+        AuthEvent.at >= since,
+        AuthEvent.email == email,
+        AuthEvent.ip == ip[:45],
+    )
     if session.scalar(recent.limit(1)) is not None:
         return
     user = find_user(session, email) if email else None
@@ -118,9 +123,12 @@ def send_password_reset(session: Session, email: str) -> None:
     if user is None or not user.active:
         detail = "no such account" if user is None else "account inactive: nothing sent"
         record_auth_event(
-            session, AuthEventKind.RESET_REQUESTED, user=user, email=normalise_email(email),
+            session,
+            AuthEventKind.RESET_REQUESTED,
+            user=user,
+            email=normalise_email(email),
             detail=detail,
-        )  # fmt: skip
+        )
         session.commit()
         return
     record_auth_event(session, AuthEventKind.RESET_REQUESTED, user=user, detail="link emailed")

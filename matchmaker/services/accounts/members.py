@@ -38,9 +38,13 @@ def _renew(session: Session, user: User, name: str, inviter: User) -> User:
         session.delete(user)
         session.flush()
         return accounts.create_user(
-            session, email, Role.COMPANY_MEMBER, name=name.strip(), company_id=company_id,
+            session,
+            email,
+            Role.COMPANY_MEMBER,
+            name=name.strip(),
+            company_id=company_id,
             commit=False,
-        )  # fmt: skip
+        )
     # A former member: their history stays, a new link lets them in.
     accounts.set_active(session, user, True, actor=inviter, commit=False)
     user.session_token = new_session_token()  # links sent before stop working
@@ -49,9 +53,11 @@ def _renew(session: Session, user: User, name: str, inviter: User) -> User:
 
 def _tell_account_holder(session: Session, user: User, company: Company, inviter: User) -> None:
     body = render_template(
-        "email/company_invitation_refused.txt", company=company, inviter=inviter,
+        "email/company_invitation_refused.txt",
+        company=company,
+        inviter=inviter,
         login=external_url("auth.login"),
-    )  # fmt: skip
+    )
     queue_email(session, user.email, f"Invitation to join {company.name} on Matchmaker", body)
 
 
@@ -67,9 +73,13 @@ def invite_member(
     existing = accounts.find_user(session, email)
     if existing is None:
         user = accounts.create_user(
-            session, email, Role.COMPANY_MEMBER, name=name.strip(), company_id=company_id,
+            session,
+            email,
+            Role.COMPANY_MEMBER,
+            name=name.strip(),
+            company_id=company_id,
             commit=False,
-        )  # fmt: skip
+        )
     elif existing.company_id == company_id and existing.role == Role.COMPANY_MEMBER:
         if existing.active and existing.password_hash:
             raise AlreadyMember(f"{existing.email} is already a member of {company.name}.")

@@ -64,9 +64,13 @@ def begin_session(
     )
     secret = secrets.token_urlsafe(32)
     record = UserSession(
-        user_id=user.id, secret_hash=_hash(secret), created_at=now, last_seen_at=now,
-        ip=ip[:45], user_agent=user_agent[:200],
-    )  # fmt: skip
+        user_id=user.id,
+        secret_hash=_hash(secret),
+        created_at=now,
+        last_seen_at=now,
+        ip=ip[:45],
+        user_agent=user_agent[:200],
+    )
     session.add(record)
     if login is not None:
         record_auth_event(session, AuthEventKind.LOGIN_SUCCEEDED, user=user, detail=login)
@@ -118,9 +122,12 @@ def _end(
     record.ended_at = utcnow()
     record.end_reason = reason.value
     record_auth_event(
-        session, AuthEventKind.SESSION_ENDED, user=record.user, actor=actor,
+        session,
+        AuthEventKind.SESSION_ENDED,
+        user=record.user,
+        actor=actor,
         detail=f"session #{record.id} ({reason.label})",
-    )  # fmt: skip
+    )
 
 
 def end_all_sessions(
@@ -164,10 +171,22 @@ def log_out(session: Session, user: User, current_id: int | None) -> None:
     session.commit()
 
 
-_BROWSERS = (("Edg/", "Edge"), ("OPR/", "Opera"), ("Firefox/", "Firefox"),
-             ("Chromium/", "Chromium"), ("Chrome/", "Chrome"), ("Safari/", "Safari"))  # fmt: skip
-_SYSTEMS = (("Windows", "Windows"), ("Android", "Android"), (r"iPhone|iPad", "iOS"),
-            ("Mac OS X|Macintosh", "macOS"), ("CrOS", "ChromeOS"), ("Linux", "Linux"))  # fmt: skip
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chromium/", "Chromium"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Windows", "Windows"),
+    ("Android", "Android"),
+    (r"iPhone|iPad", "iOS"),
+    ("Mac OS X|Macintosh", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
 
 
 def describe_agent(user_agent: str) -> str:

@@ -27,9 +27,11 @@ from matchmaker.services.matching.upsert import withdraw_undecided_for
 EXPORT_FORMAT = "matchmaker-company-export/2"
 # From the introduction on, the company takes part in a match: the export shows its state.
 SHARED_STATES = (
-    SuggestionStatus.INTRODUCED, SuggestionStatus.ENGAGED, SuggestionStatus.AGREEMENT,
+    SuggestionStatus.INTRODUCED,
+    SuggestionStatus.ENGAGED,
+    SuggestionStatus.AGREEMENT,
     SuggestionStatus.COMPANY_DECLINED,
-)  # fmt: skip
+)
 
 
 class WrongPassword(DomainError):
@@ -55,12 +57,15 @@ def _shared(s: Suggestion) -> dict:
     """A match the company took part in; an office's private state shows as "interest_expressed"."""
     status = s.status.value if s.status in SHARED_STATES else "interest_expressed"
     return {
-        "id": s.id, "profile_id": s.profile_id, "priority": s.priority.title,
-        "office": s.routed_office.name if s.routed_office else None, "status": status,
+        "id": s.id,
+        "profile_id": s.profile_id,
+        "priority": s.priority.title,
+        "office": s.routed_office.name if s.routed_office else None,
+        "status": status,
         "company_initiated": s.company_initiated,
         "message": s.message if s.company_initiated else "",
         "created_at": _iso(s.created_at),
-    }  # fmt: skip
+    }
 
 
 def export_company(session: Session, company_id: int) -> dict:
@@ -83,30 +88,49 @@ def export_company(session: Session, company_id: int) -> dict:
         "exported_at": _iso(utcnow()),
         "service_version": __version__,
         "company": {
-            "id": company.id, "name": company.name, "website": company.website,
-            "hq_country": company.hq_country, "hq_country_name": countries.name(company.hq_country),
+            "id": company.id,
+            "name": company.name,
+            "website": company.website,
+            "hq_country": company.hq_country,
+            "hq_country_name": countries.name(company.hq_country),
             "size": company.size,
             "naics_sectors": [{"code": c, "title": naics.title(c)} for c in company.naics_sectors],
-            "description": company.description, "contact_name": company.contact_name,
-            "contact_email": company.contact_email, "status": company.status.value,
-            "external_id": company.external_id, "created_at": _iso(company.created_at),
-            "confirmed_at": _iso(company.confirmed_at), "updated_at": _iso(company.updated_at),
+            "description": company.description,
+            "contact_name": company.contact_name,
+            "contact_email": company.contact_email,
+            "status": company.status.value,
+            "external_id": company.external_id,
+            "created_at": _iso(company.created_at),
+            "confirmed_at": _iso(company.confirmed_at),
+            "updated_at": _iso(company.updated_at),
         },
         "members": [
-            {"name": m.name, "email": m.email, "active": m.active,
-             "created_at": _iso(m.created_at), "last_login_at": _iso(m.last_login_at)}
+            {
+                "name": m.name,
+                "email": m.email,
+                "active": m.active,
+                "created_at": _iso(m.created_at),
+                "last_login_at": _iso(m.last_login_at),
+            }
             for m in company.members
         ],
         "interest_profiles": [
-            {"id": p.id, "title": p.title, "partnership_types": p.partnership_types,
-             "naics_sectors": p.naics_sectors, "states": p.states, "interests": p.interests,
-             "status": p.status.value, "created_at": _iso(p.created_at),
-             "updated_at": _iso(p.updated_at)}
+            {
+                "id": p.id,
+                "title": p.title,
+                "partnership_types": p.partnership_types,
+                "naics_sectors": p.naics_sectors,
+                "states": p.states,
+                "interests": p.interests,
+                "status": p.status.value,
+                "created_at": _iso(p.created_at),
+                "updated_at": _iso(p.updated_at),
+            }
             for p in company.profiles
         ],
         "suggestions": [_shared(s) for s in shared],
         "internal_match_records": len(suggestions) - len(shared),
-    }  # fmt: skip
+    }
 
 
 def delete_company(session: Session, company_id: int, acting: User, password: str) -> None:

@@ -75,15 +75,19 @@ def check_details(details: CompanyDetails) -> None:
     from matchmaker.services.companies.csv_import.rows import is_website
 
     check_text(
-        {"company_name": details.name, "website": details.website,
-         "contact_name": details.contact_name},
+        {
+            "company_name": details.name,
+            "website": details.website,
+            "contact_name": details.contact_name,
+        },
         {"description": details.description},
-    )  # fmt: skip
+    )
     if not details.name.strip() or len(details.name) > 200:
         raise InvalidCompanyData("Give the company name (200 characters at most).", "company_name")
     if not is_website(details.website) or len(details.website) > 300:
-        raise InvalidCompanyData("Enter the full website address, such as https://example.com.",
-                                 "website")  # fmt: skip
+        raise InvalidCompanyData(
+            "Enter the full website address, such as https://example.com.", "website"
+        )
     if not countries.is_valid(details.hq_country):
         raise InvalidCompanyData("Choose a country.", "hq_country")
     if details.size not in vocab.COMPANY_SIZES:
@@ -128,9 +132,11 @@ def _apply_details(company: Company, details: CompanyDetails) -> None:
 
 def _tell_account_holder(session: Session, user: User) -> None:
     body = render_template(
-        "email/company_signup_refused.txt", user=user, login=external_url("auth.login"),
+        "email/company_signup_refused.txt",
+        user=user,
+        login=external_url("auth.login"),
         reset=external_url("auth.request_reset"),
-    )  # fmt: skip
+    )
     queue_email(session, user.email, "Someone tried to sign up with your address", body)
     session.commit()
 
@@ -161,9 +167,14 @@ def register_company(
     session.add(company)
     session.flush()
     user = accounts.create_user(
-        session, email, Role.COMPANY_MEMBER, name=details.contact_name.strip(),
-        password=password, company_id=company.id, commit=False,
-    )  # fmt: skip
+        session,
+        email,
+        Role.COMPANY_MEMBER,
+        name=details.contact_name.strip(),
+        password=password,
+        company_id=company.id,
+        commit=False,
+    )
     # No login until the address is proven: the confirmation link activates the account.
     user.active = False
     user.email_confirmed_at = None
@@ -236,15 +247,30 @@ def update_company(
 
 
 def _apply_profile(profile: InterestProfile, data: ProfileData) -> None:
-    content = (data.title.strip(), list(data.partnership_types), list(data.naics_sectors),
-               list(data.states) or ["any"], data.interests.strip())  # fmt: skip
-    before = (profile.title, profile.partnership_types, profile.naics_sectors, profile.states,
-              profile.interests)  # fmt: skip
+    content = (
+        data.title.strip(),
+        list(data.partnership_types),
+        list(data.naics_sectors),
+        list(data.states) or ["any"],
+        data.interests.strip(),
+    )
+    before = (
+        profile.title,
+        profile.partnership_types,
+        profile.naics_sectors,
+        profile.states,
+        profile.interests,
+    )
     now = utcnow()
     if content != before or profile.status != data.status:
         profile.material_change_at = now  # a declined pair may be suggested again
-    (profile.title, profile.partnership_types, profile.naics_sectors, profile.states,
-     profile.interests) = content  # fmt: skip
+    (
+        profile.title,
+        profile.partnership_types,
+        profile.naics_sectors,
+        profile.states,
+        profile.interests,
+    ) = content
     profile.status = data.status
     profile.updated_at = now
     profile.reminder_sent_at = None  # touched: the 12-month clock starts again

@@ -33,10 +33,35 @@ NAME_SIMILARITY = 92  # rapidfuzz token_sort_ratio on normalised names, 0 to 100
 # Statuses of companies a newcomer is compared with: real, published or about to be.
 ESTABLISHED = (CompanyStatus.ACTIVE, CompanyStatus.PENDING_VERIFICATION, CompanyStatus.SUSPENDED)
 LEGAL_FORMS = {
-    "ab", "ag", "as", "bv", "co", "company", "corp", "corporation", "gmbh", "inc", "incorporated",
-    "kk", "limited", "llc", "llp", "lp", "ltd", "nv", "oy", "plc", "pte", "pty", "sa", "sarl",
-    "sas", "spa", "srl", "the",
-}  # fmt: skip
+    "ab",
+    "ag",
+    "as",
+    "bv",
+    "co",
+    "company",
+    "corp",
+    "corporation",
+    "gmbh",
+    "inc",
+    "incorporated",
+    "kk",
+    "limited",
+    "llc",
+    "llp",
+    "lp",
+    "ltd",
+    "nv",
+    "oy",
+    "plc",
+    "pte",
+    "pty",
+    "sa",
+    "sarl",
+    "sas",
+    "spa",
+    "srl",
+    "the",
+}
 
 
 class SameCompany(DomainError):
@@ -150,10 +175,15 @@ def verify_company(session: Session, company_id: int, admin: User, note: str = "
     for member in company.members:
         if member.active:
             queue_email(
-                session, member.email, "Your company is now visible on Matchmaker",
-                render_template("email/company_verified.txt", company=company,
-                                link=external_url("my_company.profiles")),
-            )  # fmt: skip
+                session,
+                member.email,
+                "Your company is now visible on Matchmaker",
+                render_template(
+                    "email/company_verified.txt",
+                    company=company,
+                    link=external_url("my_company.profiles"),
+                ),
+            )
     _rerank(session, company)
     session.commit()
     return company
@@ -191,9 +221,12 @@ def merge_company(
     for member in session.scalars(select(User).where(User.company_id == source.id)):
         # Whose data a member sees changes: an authentication matter, recorded as such.
         record_auth_event(
-            session, AuthEventKind.MEMBERSHIP_CHANGED, user=member, actor=admin,
+            session,
+            AuthEventKind.MEMBERSHIP_CHANGED,
+            user=member,
+            actor=admin,
             detail=f"company #{source.id} merged into #{target.id}",
-        )  # fmt: skip
+        )
     session.execute(update(User).where(User.company_id == source.id).values(company_id=target.id))
     session.execute(
         update(InterestProfile)

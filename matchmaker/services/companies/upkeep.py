@@ -54,8 +54,10 @@ def send_profile_reminders(
         InterestProfile.updated_at < InterestProfile.reminder_sent_at,
     )
     reminded = paused = 0
-    for ids, action in ((session.scalars(overdue).all(), "pause"),
-                        (session.scalars(stale).all(), "remind")):  # fmt: skip
+    for ids, action in (
+        (session.scalars(overdue).all(), "pause"),
+        (session.scalars(stale).all(), "remind"),
+    ):
         for start in range(0, len(ids), CHUNK):
             chunk = ids[start : start + CHUNK]
             profiles = session.scalars(

@@ -135,10 +135,15 @@ def rerank_all(session: Session, progress: Progress | None = None) -> RankResult
     report.note(f"scored: {len(matches)} pairs above {min_score}; writing suggestions")
     p_by_id, c_by_id = {p.id: p for p in priorities}, {p.id: p for p in profiles}
     result = apply_matches(
-        session, name, model, matches, existing, p_by_id, c_by_id,
+        session,
+        name,
+        model,
+        matches,
+        existing,
+        p_by_id,
+        c_by_id,
         progress=lambda done: report.step("writing", done, len(matches)),
     )
     session.commit()
     report.step("writing", len(matches), len(matches))
     return result
-

@@ -121,9 +121,13 @@ def post_priority(session: Session, office_id: int, actor: User, data: PriorityI
     _check_horizon(data.horizon)
     now = utcnow()
     priority = Priority(
-        office_id=office_id, created_by_id=actor.id, created_at=now, updated_at=now,
-        material_change_at=now, **data.__dict__,
-    )  # fmt: skip
+        office_id=office_id,
+        created_by_id=actor.id,
+        created_at=now,
+        updated_at=now,
+        material_change_at=now,
+        **data.__dict__,
+    )
     session.add(priority)
     session.flush()
     if priority.status == PriorityStatus.OPEN:

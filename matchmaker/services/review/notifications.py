@@ -96,7 +96,6 @@ def _queue_immediate(session: Session) -> None:
         _queue(session, user, by_office[user.office_id], len(by_office[user.office_id]), "new")
 
 
-
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_ROUTED, None)

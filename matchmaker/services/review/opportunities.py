@@ -149,10 +149,14 @@ def express_interest(
     now = utcnow()
     if suggestion is None:
         suggestion = Suggestion(
-            priority_id=priority.id, profile_id=profile.id, company_id=company_id,
-            routed_office_id=priority.office_id, status=SuggestionStatus.SUGGESTED, score=0.0,
+            priority_id=priority.id,
+            profile_id=profile.id,
+            company_id=company_id,
+            routed_office_id=priority.office_id,
+            status=SuggestionStatus.SUGGESTED,
+            score=0.0,
             created_at=now,
-        )  # fmt: skip
+        )
         session.add(suggestion)
         routing.route_new(session, suggestion)
         from_status = None
@@ -168,10 +172,14 @@ def express_interest(
         session.flush()  # a concurrent first interest in this pair fails here, on the unique key
         session.add(
             ReviewEvent(
-                suggestion_id=suggestion.id, actor_id=actor.id, at=now, from_status=from_status,
-                to_status=suggestion.status.value, reason=REASON,
+                suggestion_id=suggestion.id,
+                actor_id=actor.id,
+                at=now,
+                from_status=from_status,
+                to_status=suggestion.status.value,
+                reason=REASON,
             )
-        )  # fmt: skip
+        )
         session.commit()
     except (IntegrityError, StaleDataError) as exc:
         session.rollback()

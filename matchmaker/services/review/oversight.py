@@ -155,6 +155,9 @@ def flagged_query(filters: FlaggedFilters = FlaggedFilters()) -> Select:
     if filters.office_id:
         query = query.where(Suggestion.routed_office_id == filters.office_id)
     newest = filters.sort == "newest"
-    arrival = (Suggestion.created_at.desc(), Suggestion.id.desc()) if newest else (
-        Suggestion.created_at, Suggestion.id)  # fmt: skip
+    arrival = (
+        (Suggestion.created_at.desc(), Suggestion.id.desc())
+        if newest
+        else (Suggestion.created_at, Suggestion.id)
+    )
     return query.order_by((Suggestion.flag_rationale != "").asc(), *arrival)

@@ -44,8 +44,9 @@ def policy(session: Session) -> list[SensitiveCountry]:
 
 
 def _clean_rule(session: Session, data: RuleInput) -> RuleInput:
-    check_text({"name": data.name, "naics_prefix": data.naics_prefix,
-                "hq_country": data.hq_country})  # fmt: skip
+    check_text(
+        {"name": data.name, "naics_prefix": data.naics_prefix, "hq_country": data.hq_country}
+    )
     name = " ".join(data.name.split())
     if not name or len(name) > 120:
         raise InvalidRule("Give the rule a name of 1 to 120 characters.", "name")

@@ -45,9 +45,12 @@ def _locked_out(scope: str):
 
     def hook(limit: RequestLimit) -> None:
         accounts.record_lockout(
-            db.session, request.form.get("email", ""), ip=request.remote_addr or "",
-            detail=f"{limit.limit} per {scope}", window=limit.limit.get_expiry(),
-        )  # fmt: skip
+            db.session,
+            request.form.get("email", ""),
+            ip=request.remote_addr or "",
+            detail=f"{limit.limit} per {scope}",
+            window=limit.limit.get_expiry(),
+        )
 
     return hook
 

@@ -84,9 +84,13 @@ def import_preview(batch_id: int):
     batch = _own_batch(batch_id)
     preview = company_import.preview_import(db.session, batch)
     return render_template(
-        "companies/preview.html", batch=batch, preview=preview, form=ImportRunForm(),
-        earlier=company_import.earlier_import(db.session, batch), limit=PREVIEW_ROWS,
-    )  # fmt: skip
+        "companies/preview.html",
+        batch=batch,
+        preview=preview,
+        form=ImportRunForm(),
+        earlier=company_import.earlier_import(db.session, batch),
+        limit=PREVIEW_ROWS,
+    )
 
 
 @bp.route("/companies/import/<int:batch_id>/run", methods=["POST"])
@@ -102,8 +106,11 @@ def import_run(batch_id: int):
     except DomainError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"Imported: {batch.created_count} new, {batch.updated_count} updated, "
-              f"{batch.unchanged_count} unchanged.", "success")  # fmt: skip
+        flash(
+            f"Imported: {batch.created_count} new, {batch.updated_count} updated, "
+            f"{batch.unchanged_count} unchanged.",
+            "success",
+        )
     return redirect(url_for("companies.import_preview", batch_id=batch_id))
 
 
@@ -140,11 +147,13 @@ def admin_company(company_id: int):
     if company is None:
         abort(404)
     return render_template(
-        "companies/admin_company.html", company=company,
+        "companies/admin_company.html",
+        company=company,
         duplicates=trust.find_duplicates(db.session, company),
         verify_form=CompanyDecisionForm(prefix="verify"),
-        suspend_form=CompanyDecisionForm(prefix="suspend"), merge=MergeCompanyForm(),
-    )  # fmt: skip
+        suspend_form=CompanyDecisionForm(prefix="suspend"),
+        merge=MergeCompanyForm(),
+    )
 
 
 def _decide(company_id: int, action, prefix: str, done: str):

@@ -35,6 +35,12 @@ def dashboard():
 def health():
     """Database, Redis and backlogs for monitors; 503 only when the database is down."""
     report = health_service.check(db.session)
-    body = {"status": report.status, "version": __version__, "database": report.database,
-            "redis": report.redis, "outbox": report.outbox, "jobs": report.jobs}  # fmt: skip
+    body = {
+        "status": report.status,
+        "version": __version__,
+        "database": report.database,
+        "redis": report.redis,
+        "outbox": report.outbox,
+        "jobs": report.jobs,
+    }
     return jsonify(body), 503 if report.status == "error" else 200

@@ -39,18 +39,25 @@ bp = Blueprint("my_company", __name__, url_prefix="/company")
 def details_from(form) -> companies.CompanyDetails:
     """The company fields of a sign-up or edit form."""
     return companies.CompanyDetails(
-        name=form.company_name.data, website=form.website.data, hq_country=form.hq_country.data,
-        size=form.size.data, naics_sectors=form.naics_sectors.data,
-        description=form.description.data, contact_name=form.contact_name.data,
-    )  # fmt: skip
+        name=form.company_name.data,
+        website=form.website.data,
+        hq_country=form.hq_country.data,
+        size=form.size.data,
+        naics_sectors=form.naics_sectors.data,
+        description=form.description.data,
+        contact_name=form.contact_name.data,
+    )
 
 
 def _profile_from(form: ProfileForm) -> companies.ProfileData:
     return companies.ProfileData(
-        title=form.title.data, partnership_types=form.partnership_types.data,
-        naics_sectors=form.naics_sectors.data, states=form.states.data,
-        interests=form.interests.data, status=ProfileStatus(form.status.data),
-    )  # fmt: skip
+        title=form.title.data,
+        partnership_types=form.partnership_types.data,
+        naics_sectors=form.naics_sectors.data,
+        states=form.states.data,
+        interests=form.interests.data,
+        status=ProfileStatus(form.status.data),
+    )
 
 
 def _version(form) -> int | None:
@@ -130,9 +137,13 @@ def edit_profile(profile_id: int):
     if form.validate_on_submit():
         try:
             companies.update_profile(
-                db.session, profile.company_id, profile.id, _profile_from(form), _version(form),
+                db.session,
+                profile.company_id,
+                profile.id,
+                _profile_from(form),
+                _version(form),
                 actor=current_user,
-            )  # fmt: skip
+            )
         except DomainError as exc:
             status = _form_error(form, exc, "title")
         else:

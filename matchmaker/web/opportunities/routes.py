@@ -23,10 +23,12 @@ bp = Blueprint("opportunities", __name__, url_prefix="/opportunities")
 def browse():
     """Open priorities visible to companies, with search, filters and pages."""
     filters = opportunities.OpportunityFilters(
-        q=request.args.get("q", ""), sector=request.args.get("sector", ""),
-        partnership_type=request.args.get("type", ""), country=request.args.get("country", ""),
+        q=request.args.get("q", ""),
+        sector=request.args.get("sector", ""),
+        partnership_type=request.args.get("type", ""),
+        country=request.args.get("country", ""),
         state=request.args.get("state", ""),
-    )  # fmt: skip
+    )
     query = opportunities.opportunities_query(filters)
     page = paginate(query)
     return render_template("opportunities/browse.html", page=page, filters=filters, vocab=vocab)
@@ -52,12 +54,14 @@ def interest(priority_id: int):
             )
         except Conflict as exc:
             attach_error(form, exc)
-            return render_template("opportunities/interest.html", form=form, priority=priority,
-                                   profiles=profiles), 409  # fmt: skip
+            return render_template(
+                "opportunities/interest.html", form=form, priority=priority, profiles=profiles
+            ), 409
         except DomainError as exc:
             attach_error(form, exc)
         else:
             flash(f"Your interest was sent to {priority.office.name}.", "success")
             return redirect(url_for("opportunities.browse"))
-    return render_template("opportunities/interest.html", form=form, priority=priority,
-                           profiles=profiles)  # fmt: skip
+    return render_template(
+        "opportunities/interest.html", form=form, priority=priority, profiles=profiles
+    )

@@ -38,10 +38,13 @@ def _city_input(form: CityForm) -> org.CityInput:
 
 def _office_input(form: OfficeForm) -> org.OfficeInput:
     return org.OfficeInput(
-        city_id=form.city_id.data, name=form.name.data, kind=OfficeKind(form.kind.data),
-        contact_email=form.contact_email.data, sectors=form.sectors.data or [],
+        city_id=form.city_id.data,
+        name=form.name.data,
+        kind=OfficeKind(form.kind.data),
+        contact_email=form.contact_email.data,
+        sectors=form.sectors.data or [],
         states=form.states.data or [],
-    )  # fmt: skip
+    )
 
 
 @bp.route("/admin/cities")
@@ -172,24 +175,30 @@ def invite_staff(office_id: int):
 @admin_required
 def resend_invitation(user_id: int):
     """Email a staff member who has not set a password a fresh invitation."""
-    return _staff_action(lambda: staff.resend_invitation(db.session, user_id, current_user),
-                         "A new invitation was emailed to {}.")  # fmt: skip
+    return _staff_action(
+        lambda: staff.resend_invitation(db.session, user_id, current_user),
+        "A new invitation was emailed to {}.",
+    )
 
 
 @bp.route("/admin/staff/<int:user_id>/deactivate", methods=["POST"])
 @admin_required
 def deactivate_staff(user_id: int):
     """Deactivate a staff member: they are logged out and cannot log in."""
-    return _staff_action(lambda: staff.set_staff_active(db.session, user_id, False, current_user),
-                         "{} was deactivated and logged out.")  # fmt: skip
+    return _staff_action(
+        lambda: staff.set_staff_active(db.session, user_id, False, current_user),
+        "{} was deactivated and logged out.",
+    )
 
 
 @bp.route("/admin/staff/<int:user_id>/activate", methods=["POST"])
 @admin_required
 def activate_staff(user_id: int):
     """Reactivate a staff member."""
-    return _staff_action(lambda: staff.set_staff_active(db.session, user_id, True, current_user),
-                         "{} was reactivated.")  # fmt: skip
+    return _staff_action(
+        lambda: staff.set_staff_active(db.session, user_id, True, current_user),
+        "{} was reactivated.",
+    )
 
 
 def _staff_action(action, message: str):

@@ -47,8 +47,9 @@ class FlaggedFilterForm(Form):
         csrf = False
 
     q = SearchField("Company or priority", validators=[Optional(), Length(max=100)])
-    country = StringField("Country code", validators=[Optional(), country_code],
-                          description="Headquarters, e.g. CN")  # fmt: skip
+    country = StringField(
+        "Country code", validators=[Optional(), country_code], description="Headquarters, e.g. CN"
+    )
     office_id = SelectField("Office", coerce=int, default=0, validators=[Optional()])
     show = SelectField("Show", choices=choices(FLAGGED_SHOW.items()), default="waiting")
     sort = SelectField("Order", choices=choices(FLAGGED_SORT.items()), default="oldest")

@@ -24,8 +24,9 @@ def flagged():
     form.office_id.choices = [(0, "Any office"), *org.office_choices(db.session)]
     form.validate()
     page = paginate(oversight.flagged_query(form.filters()))
-    return render_template("oversight/flagged.html", page=page, form=form,
-                           default_filters=oversight.FlaggedFilters())  # fmt: skip
+    return render_template(
+        "oversight/flagged.html", page=page, form=form, default_filters=oversight.FlaggedFilters()
+    )
 
 
 @bp.route("/queues")

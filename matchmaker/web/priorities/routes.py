@@ -29,13 +29,15 @@ def _scope() -> int | None:
 
 def _input(form: PostPriorityForm) -> priorities.PriorityInput:
     return priorities.PriorityInput(
-        title=form.title.data, description=form.description.data,
+        title=form.title.data,
+        description=form.description.data,
         naics_sectors=form.naics_sectors.data or [],
         partnership_types=form.partnership_types.data or [],
-        target_countries=form.target_countries.data or [], horizon=form.horizon.data,
+        target_countries=form.target_countries.data or [],
+        horizon=form.horizon.data,
         status=PriorityStatus(form.status.data),
         visible_to_companies=bool(form.visible_to_companies.data),
-    )  # fmt: skip
+    )
 
 
 @bp.route("/office")
@@ -43,16 +45,23 @@ def _input(form: PostPriorityForm) -> priorities.PriorityInput:
 def dashboard():
     """The office's priorities with their suggestion counts; search and filters."""
     filters = priorities.PriorityFilters(
-        q=request.args.get("q", ""), status=request.args.get("status", ""),
+        q=request.args.get("q", ""),
+        status=request.args.get("status", ""),
         visible=request.args.get("visible", ""),
         office_id=id_arg("office_id") if current_user.is_admin else None,
-    )  # fmt: skip
+    )
     query = priorities.filter_priorities(office_priorities(), filters)
     page = paginate(query)
     counts = priorities.suggestion_counts(db.session, [p.id for p in page.items])
     offices = org.office_choices(db.session) if current_user.is_admin else []
-    return render_template("priorities/dashboard.html", page=page, counts=counts, filters=filters,
-                           statuses=PriorityStatus, offices=offices)  # fmt: skip
+    return render_template(
+        "priorities/dashboard.html",
+        page=page,
+        counts=counts,
+        filters=filters,
+        statuses=PriorityStatus,
+        offices=offices,
+    )
 
 
 @bp.route("/office/priorities/new", methods=["GET", "POST"])
@@ -94,8 +103,14 @@ def edit_priority(priority_id: int):
     form.limit_statuses(priority.status)
     if form.validate_on_submit():
         try:
-            saved = priorities.edit_priority(db.session, priority.id, _scope(), current_user,
-                                             _input(form), _version(form.version.data))  # fmt: skip
+            saved = priorities.edit_priority(
+                db.session,
+                priority.id,
+                _scope(),
+                current_user,
+                _input(form),
+                _version(form.version.data),
+            )
         except Conflict as exc:
             attach_error(form, exc)
             return render_template(

@@ -101,9 +101,10 @@ class SnoozeForm(ActionForm):
 
 class ReassignForm(ActionForm):
     office_id = SelectField(
-        "Office", coerce=id_or_none,
+        "Office",
+        coerce=id_or_none,
         validators=[DataRequired(message="Choose the office to hand it to.")],
-    )  # fmt: skip
+    )
     note = TextAreaField(
         "Note to the other office", validators=[DataRequired(), Length(max=review.NOTE_MAX)]
     )

@@ -62,10 +62,12 @@ def action_forms(row: Suggestion) -> SimpleNamespace:
 
     A namespace, not a dict: in Jinja `forms.clear` on a dict would be the dict's method.
     """
-    forms = SimpleNamespace(**{
-        a: form_for(a, current_user.is_admin)(prefix=a, formdata=None, version=row.version)
-        for a in ("claim", "accept", "decline", "snooze", "reassign", "clear")
-    })  # fmt: skip
+    forms = SimpleNamespace(
+        **{
+            a: form_for(a, current_user.is_admin)(prefix=a, formdata=None, version=row.version)
+            for a in ("claim", "accept", "decline", "snooze", "reassign", "clear")
+        }
+    )
     forms.reassign.office_id.choices = _offices(row)
     return forms
 

@@ -29,9 +29,10 @@ class RuleForm(Form):
     )
     city_id = SelectField("The priority's city", coerce=int, default=0)
     target_office_id = SelectField(
-        "Send to office", coerce=id_or_none,
+        "Send to office",
+        coerce=id_or_none,
         validators=[DataRequired(message="Choose the office to send them to.")],
-    )  # fmt: skip
+    )
     submit = SubmitField("Add rule")
 
 

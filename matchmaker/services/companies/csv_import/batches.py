@@ -54,8 +54,13 @@ class ImportCounts:
     failed: int = 0
 
 
-_COUNT_OF = {CREATE: "new", UPDATE: "updated", UNCHANGED: "unchanged", SKIP: "skipped",
-             ERROR: "failed"}  # fmt: skip
+_COUNT_OF = {
+    CREATE: "new",
+    UPDATE: "updated",
+    UNCHANGED: "unchanged",
+    SKIP: "skipped",
+    ERROR: "failed",
+}
 
 
 @dataclass
@@ -79,9 +84,12 @@ def upload_import(session: Session, user: User, filename: str, data: bytes) -> I
     """Keep an uploaded CSV for its preview; a file that cannot be read raises CsvFileError."""
     rows = read_csv(data)
     batch = ImportBatch(
-        uploaded_by_id=user.id, filename=one_line(filename)[:255], content=data.decode("utf-8-sig"),
-        sha256=hashlib.sha256(data).hexdigest(), row_count=len(rows),
-    )  # fmt: skip
+        uploaded_by_id=user.id,
+        filename=one_line(filename)[:255],
+        content=data.decode("utf-8-sig"),
+        sha256=hashlib.sha256(data).hexdigest(),
+        row_count=len(rows),
+    )
     session.add(batch)
     session.commit()
     return batch
@@ -95,7 +103,7 @@ def earlier_import(session: Session, batch: ImportBatch) -> ImportBatch | None:
             ImportBatch.sha256 == batch.sha256,
             ImportBatch.id != batch.id,
             ImportBatch.status == ImportStatus.IMPORTED,
-        )  # fmt: skip
+        )
         .order_by(ImportBatch.id.desc())
         .limit(1)
     )
@@ -141,7 +149,11 @@ def _match_database(session: Session, results: list[RowResult], uploader: User) 
     """Find each valid row's company (by external id, else website domain) and decide the action."""
     known = session.execute(
         select(
-            Company.id, Company.external_id, Company.website_domain, Company.status, Company.name,
+            Company.id,
+            Company.external_id,
+            Company.website_domain,
+            Company.status,
+            Company.name,
             Company.created_by_office_id,
         ).where(Company.status != CompanyStatus.UNCONFIRMED)
     ).all()
@@ -159,13 +171,13 @@ def _match_database(session: Session, results: list[RowResult], uploader: User) 
                 f"Duplicate in database: the website domain belongs to "
                 f"{by_site.name} (#{by_site.id}), the external id to another."
             )
-            continue  # fmt: skip
+            continue
         if not by_id and by_site and by_site.external_id and data.external_id:
             result.errors.append(
                 f"Duplicate in database: {by_site.name} (#{by_site.id}) has this "
                 f"website domain under external id {by_site.external_id}."
             )
-            continue  # fmt: skip
+            continue
         found = by_id or by_site
         if found is None:
             continue  # a new company
@@ -175,7 +187,7 @@ def _match_database(session: Session, results: list[RowResult], uploader: User) 
                 f"Duplicate in file: row {matched[found.id].number} is also "
                 f"{found.name} (#{found.id})."
             )
-            continue  # fmt: skip
+            continue
         if found.status in (CompanyStatus.DELETED, CompanyStatus.MERGED):
             result.action, result.note = SKIP, f"company #{found.id} is {found.status.value}"
         elif found.id in self_managed:
@@ -208,8 +220,9 @@ def _apply(
     session: Session, company: Company | None, data: RowData, now, office_id: int | None
 ) -> InterestProfile | None:
     if company is None:
-        company = Company(status=CompanyStatus.ACTIVE, confirmed_at=now,
-                          created_by_office_id=office_id)  # fmt: skip
+        company = Company(
+            status=CompanyStatus.ACTIVE, confirmed_at=now, created_by_office_id=office_id
+        )
         session.add(company)
     for key, value in data.company.items():
         setattr(company, key, value)

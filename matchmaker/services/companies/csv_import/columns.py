@@ -20,22 +20,29 @@ LIST_SEPARATOR = "|"
 
 # name: (required, meaning) -- the README documents the same table.
 COLUMNS: dict[str, tuple[bool, str]] = {
-    "external_id": (False, "your stable id for the company (up to 100 characters); re-imports "
-                           "match on it, else on the website domain"),
+    "external_id": (
+        False,
+        "your stable id for the company (up to 100 characters); re-imports "
+        "match on it, else on the website domain",
+    ),
     "name": (True, "company name, up to 200 characters"),
     "website": (True, "http:// or https:// address, up to 300 characters"),
     "hq_country": (True, "headquarters country: ISO 3166 code (DE, DEU) or English name"),
     "size": (True, "startup, sme or large"),
-    "naics_sectors": (True, f"1 to {MAX_COMPANY_SECTORS} NAICS 2022 codes (2 to 6 digits) "
-                            "separated by |"),
+    "naics_sectors": (
+        True,
+        f"1 to {MAX_COMPANY_SECTORS} NAICS 2022 codes (2 to 6 digits) separated by |",
+    ),
     "description": (False, "up to 5,000 characters"),
     "contact_name": (False, "up to 120 characters"),
     "contact_email": (False, "an email address"),
-    "partnership_types": (False, f"separated by |: {', '.join(PARTNERSHIP_TYPES)}; creates an "
-                                 "interest profile"),
+    "partnership_types": (
+        False,
+        f"separated by |: {', '.join(PARTNERSHIP_TYPES)}; creates an interest profile",
+    ),
     "states": (False, "US state codes separated by |, or any (the default)"),
     "interests": (False, "what the company looks for in a city, up to 5,000 characters"),
-}  # fmt: skip
+}
 REQUIRED = [name for name, (required, _) in COLUMNS.items() if required]
 EXTRA_CELLS = "__extra__"
 
@@ -132,26 +139,40 @@ def _write(rows, columns=tuple(COLUMNS)) -> str:
 
 def template_csv() -> str:
     """The header and one example row."""
-    return _write([{
-        "external_id": "crm-0042", "name": "Example Mobility GmbH",
-        "website": "https://example-mobility.example", "hq_country": "DE", "size": "sme",
-        "naics_sectors": "3361|5415", "description": "Electric shuttle software and fleets.",
-        "contact_name": "Ada Example", "contact_email": "partnerships@example-mobility.example",
-        "partnership_types": "pilot_project|investment", "states": "MA|NY",
-        "interests": "A pilot route for autonomous shuttles in a downtown district.",
-    }])  # fmt: skip
+    return _write(
+        [
+            {
+                "external_id": "crm-0042",
+                "name": "Example Mobility GmbH",
+                "website": "https://example-mobility.example",
+                "hq_country": "DE",
+                "size": "sme",
+                "naics_sectors": "3361|5415",
+                "description": "Electric shuttle software and fleets.",
+                "contact_name": "Ada Example",
+                "contact_email": "partnerships@example-mobility.example",
+                "partnership_types": "pilot_project|investment",
+                "states": "MA|NY",
+                "interests": "A pilot route for autonomous shuttles in a downtown district.",
+            }
+        ]
+    )
 
 
 def export_row(company: Company) -> dict:
     """A company as a CSV row of the import format (its first active interest profile)."""
     profile = next((p for p in company.profiles if p.status == ProfileStatus.ACTIVE), None)
     row = {
-        "external_id": company.external_id or "", "name": company.name,
-        "website": company.website, "hq_country": company.hq_country, "size": company.size,
+        "external_id": company.external_id or "",
+        "name": company.name,
+        "website": company.website,
+        "hq_country": company.hq_country,
+        "size": company.size,
         "naics_sectors": LIST_SEPARATOR.join(company.naics_sectors),
-        "description": company.description, "contact_name": company.contact_name,
+        "description": company.description,
+        "contact_name": company.contact_name,
         "contact_email": company.contact_email,
-    }  # fmt: skip
+    }
     if profile is not None:
         row["partnership_types"] = LIST_SEPARATOR.join(profile.partnership_types)
         row["states"] = LIST_SEPARATOR.join(profile.states)

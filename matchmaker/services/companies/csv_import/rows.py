@@ -12,8 +12,15 @@ from matchmaker import countries, naics, text, vocab
 from matchmaker.services.companies.csv_import.columns import EXTRA_CELLS
 
 MAX_SECTORS = vocab.MAX_COMPANY_SECTORS  # the name the company forms import
-LENGTHS = {"external_id": 100, "name": 200, "website": 300, "description": 5000,
-           "contact_name": 120, "contact_email": 254, "interests": 5000}  # fmt: skip
+LENGTHS = {
+    "external_id": 100,
+    "name": 200,
+    "website": 300,
+    "description": 5000,
+    "contact_name": 120,
+    "contact_email": 254,
+    "interests": 5000,
+}
 MULTI_LINE = {"description", "interests"}  # every other column is a single line
 _HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{1,62}$")
 
@@ -99,9 +106,13 @@ def check_row(values: dict[str, str]) -> tuple[RowData | None, list[str]]:
     if errors:
         return None, errors
     company = {
-        "name": values["name"], "website": website, "website_domain": website_domain(website),
-        "hq_country": country, "size": size, "naics_sectors": sectors,
-    }  # fmt: skip
+        "name": values["name"],
+        "website": website,
+        "website_domain": website_domain(website),
+        "hq_country": country,
+        "size": size,
+        "naics_sectors": sectors,
+    }
     for column in ("description", "contact_name", "contact_email"):
         if column in values:
             company[column] = values[column]
@@ -110,7 +121,11 @@ def check_row(values: dict[str, str]) -> tuple[RowData | None, list[str]]:
         company["external_id"] = external_id
     profile = None
     if types:
-        profile = {"title": profile_title(types, states), "partnership_types": types,
-                   "naics_sectors": sectors, "states": states,
-                   "interests": values.get("interests", "")}  # fmt: skip
+        profile = {
+            "title": profile_title(types, states),
+            "partnership_types": types,
+            "naics_sectors": sectors,
+            "states": states,
+            "interests": values.get("interests", ""),
+        }
     return RowData(external_id, company["website_domain"], company, profile), errors
