@@ -1,6 +1,6 @@
 """Run every benchmark in turn; each prints its figures on stdout, progress on stderr.
 
-Usage: python bench/run.py [--small] [--only ranking|queue]
+Usage: python bench/run.py [--small] [--only ranking|queue|auth]
 """
 
 from __future__ import annotations
@@ -11,7 +11,11 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = {"ranking": HERE / "bench_ranking.py", "queue": HERE / "bench_queue.py"}
+BENCHMARKS = {
+    "ranking": HERE / "bench_ranking.py",
+    "queue": HERE / "bench_queue.py",
+    "auth": HERE / "bench_auth.py",
+}
 
 
 def main() -> int:
