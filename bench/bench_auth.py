@@ -25,7 +25,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PASSWORD = "bench passphrase for accounts 2026"
+PASSWORD = "bench passphrase for accounts 2026"  # noqa: S105 - a throwaway account
 
 
 def log(msg: str) -> None:
