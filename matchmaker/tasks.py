@@ -19,8 +19,8 @@ def deliver_outbox() -> int:
     return mail.deliver_outbox()
 
 
-def send_password_reset(email: str) -> None:
-    accounts.send_password_reset(db.session, email)
+def send_password_reset(email: str, ip: str = "", agent: str = "") -> None:
+    accounts.send_password_reset(db.session, email, ip, agent)
 
 
 def rank_profile(profile_id: int) -> int:

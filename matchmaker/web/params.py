@@ -58,9 +58,10 @@ def paginate(query, per_page: int | None = None):
 def refuse_nul_characters() -> None:
     """before_request: NUL in a query string or form value answers 400. PostgreSQL cannot store
     or compare text holding NUL, and no field of this service has a use for it."""
-    values = [*request.args.values(), *(request.view_args or {}).values()]
+    values = [v for _, vs in request.args.lists() for v in vs]
+    values += (request.view_args or {}).values()
     if request.method not in ("GET", "HEAD", "OPTIONS"):
-        values += request.form.values()
+        values += [v for _, vs in request.form.lists() for v in vs]
     if any("\x00" in str(v) for v in values):
         abort(
             400,

@@ -190,3 +190,28 @@ def test_csv_export_is_filtered_and_safe_against_spreadsheet_formulas(admin_clie
     body = admin_client.get("/admin/auth-events.csv").get_data(as_text=True)
     assert body.splitlines()[0] == "at_utc,event,email,user_id,by,ip,user_agent,detail"
     assert SECRET_TYPED not in body
+
+
+def test_a_nul_in_the_browser_header_is_cleaned_not_a_server_error(client, auth):
+    # PostgreSQL refuses NUL in text: the header must be cleaned before it is stored.
+    user = f.StaffFactory(email="staff@example.org")
+    client.environ_base["HTTP_USER_AGENT"] = "Bad\x00Agent\r\nInjected"
+    response = auth.login(user.email)
+    assert response.status_code == 302
+    (event,) = _events()
+    assert event.user_agent == "Bad Agent Injected"
+
+
+def test_a_password_typed_into_the_email_field_is_not_recorded(client):
+    client.post("/auth/login", data={"email": "my secret passphrase", "password": "x"})
+    (event,) = _events()
+    assert event.email == "(not an email address)"
+    assert "secret" not in event.email
+
+
+def test_a_reset_request_keeps_the_address_and_browser_it_came_from(client, mailbox):
+    user = f.StaffFactory(email="staff@example.org")
+    client.environ_base["HTTP_USER_AGENT"] = "Mozilla/5.0 Firefox/128.0"
+    client.post("/auth/reset", data={"email": user.email})
+    (event,) = _events(AuthEventKind.RESET_REQUESTED)
+    assert event.ip == "127.0.0.1" and "Firefox" in event.user_agent

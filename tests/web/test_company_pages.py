@@ -108,7 +108,10 @@ def test_a_stale_profile_edit_answers_409_and_keeps_the_other_change(client, aut
         f"/company/profiles/{profile.id}/edit",
         data={**PROFILE, "title": "Overwrite", "version": stale},
     )
-    assert response.status_code == 409 and "Someone else changed this" in response.data.decode()
+    page = response.data.decode()
+    assert response.status_code == 409 and "Someone else changed this" in page
+    # No field is wrong: the message stands above the form, no field is marked invalid.
+    assert "Please correct" not in page and 'aria-invalid="true"' not in page
 
 
 def test_export_downloads_the_company_data_as_json(client, auth):

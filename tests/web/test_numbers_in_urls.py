@@ -97,6 +97,8 @@ def test_nul_in_a_query_string_or_form_answers_400(client, admin):
     assert response.status_code == 400 and b"NUL character" in response.data
     response = client.post("/admin/cities/new", data={"name": "A\x00B", "country": "US"})
     assert response.status_code == 400
+    # A repeated key is checked in every value, not only the first.
+    assert client.get("/admin/companies?q=ok&q=a%00b").status_code == 400
 
 
 def test_a_csv_with_nul_bytes_answers_400_with_a_clear_error(client, auth):

@@ -12,7 +12,7 @@ from matchmaker import passwords
 from matchmaker.jobs import enqueue
 from matchmaker.orm import AuthEvent, AuthEventKind, Role, SessionEnd, User, utcnow
 from matchmaker.orm.accounts import new_session_token
-from matchmaker.services.accounts.auth_events import record_auth_event
+from matchmaker.services.accounts.auth_events import record_auth_event, request_origin
 from matchmaker.services.accounts.sessions import end_all_sessions
 from matchmaker.services.errors import DomainError
 from matchmaker.services.mail import queue_email
@@ -113,11 +113,12 @@ def request_password_reset(session: Session, email: str) -> None:
 
     The request does the same work whether or not the account exists, so its timing tells
     nothing either: it records a job, which looks the address up and emails the link."""
-    enqueue("send_password_reset", normalise_email(email))
+    ip, agent = request_origin()
+    enqueue("send_password_reset", normalise_email(email), ip, agent)
     session.commit()
 
 
-def send_password_reset(session: Session, email: str) -> None:
+def send_password_reset(session: Session, email: str, ip: str = "", agent: str = "") -> None:
     """Job body: queue a reset link for an active account with this address, else nothing."""
     user = find_user(session, email)
     if user is None or not user.active:
@@ -128,10 +129,19 @@ def send_password_reset(session: Session, email: str) -> None:
             user=user,
             email=normalise_email(email),
             detail=detail,
+            ip=ip,
+            user_agent=agent,
         )
         session.commit()
         return
-    record_auth_event(session, AuthEventKind.RESET_REQUESTED, user=user, detail="link emailed")
+    record_auth_event(
+        session,
+        AuthEventKind.RESET_REQUESTED,
+        user=user,
+        detail="link emailed",
+        ip=ip,
+        user_agent=agent,
+    )
     token = make_token(RESET, {"uid": user.id, "fp": _reset_fingerprint(user)})
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     body = render_template(

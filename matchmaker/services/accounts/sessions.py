@@ -22,6 +22,7 @@ from matchmaker.database import immediate_transactions
 from matchmaker.orm import AuthEventKind, SessionEnd, User, UserSession, utcnow
 from matchmaker.services.accounts.auth_events import record_auth_event
 from matchmaker.services.errors import InvalidTransition, NotFound
+from matchmaker.text import one_line
 
 # last_seen_at is written at most this often: a page view must not write every time (SQLite).
 TOUCH_INTERVAL = timedelta(minutes=5)
@@ -69,7 +70,7 @@ def begin_session(
         created_at=now,
         last_seen_at=now,
         ip=ip[:45],
-        user_agent=user_agent[:200],
+        user_agent=one_line(user_agent)[:200],
     )
     session.add(record)
     if login is not None:

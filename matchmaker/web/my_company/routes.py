@@ -7,7 +7,6 @@ import json
 from flask import (
     Blueprint,
     Response,
-    abort,
     current_app,
     flash,
     redirect,
@@ -24,7 +23,7 @@ from matchmaker.orm import InterestProfile, ProfileStatus
 from matchmaker.services.accounts import members
 from matchmaker.services.companies import data_rights
 from matchmaker.services.companies import registration as companies
-from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.services.errors import Conflict, DomainError
 from matchmaker.web.my_company.forms import (
     CompanyForm,
     DeleteCompanyForm,
@@ -66,11 +65,12 @@ def _version(form) -> int | None:
 
 def _form_error(form, exc: DomainError, default: str) -> int:
     """Put a service error next to its field; a stale edit answers 409."""
-    if isinstance(exc, NotFound):
-        abort(404)
+    if isinstance(exc, Conflict):
+        form.form_errors.append(str(exc))  # no field is wrong: the record changed meanwhile
+        return 409
     field = getattr(form, exc.field or "", None) or getattr(form, default)
     field.errors = [*field.errors, str(exc)]
-    return 409 if isinstance(exc, Conflict) else 200
+    return 200
 
 
 @bp.route("")

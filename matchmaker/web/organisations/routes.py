@@ -207,7 +207,7 @@ def _staff_action(action, message: str):
         user = action()
     except DomainError as exc:
         flash(str(exc), "error")
-        return redirect(request.referrer or url_for("organisations.offices"))
+        return redirect(url_for("organisations.offices"))
     flash(message.format(user.email), "success")
     return redirect(url_for("organisations.office", office_id=user.office_id))
 
