@@ -4,6 +4,7 @@ the response (or on a worker), and sign-up and reset do the same work for any ad
 from __future__ import annotations
 
 import threading
+from importlib.metadata import version
 
 import pytest
 from sqlalchemy import select
@@ -31,13 +32,16 @@ def _jobs() -> list[tuple[str, list]]:
     return found
 
 
+AGENT = f"Werkzeug/{version('werkzeug')}"  # the test client's browser, kept for the event
+
+
 def test_a_reset_request_answers_before_any_mail_is_sent(app, client, silent_smtp):
     f.StaffFactory(email="staff@example.org")
     response = client.post("/auth/reset", data={"email": "staff@example.org"}, buffered=False)
     # The answer is here, and the SMTP server has not even been called yet.
     assert response.status_code == 302
     assert silent_smtp.connections() == 0
-    assert _jobs() == [("send_password_reset", ["staff@example.org"])]
+    assert _jobs() == [("send_password_reset", ["staff@example.org", "127.0.0.1", AGENT])]
     # Closing the response (the server has sent it) runs the delivery: it waits on SMTP.
     closing = threading.Thread(target=response.close)
     closing.start()
@@ -62,7 +66,7 @@ def test_a_reset_request_does_the_same_work_for_known_and_unknown_addresses(clie
     response = client.post("/auth/reset", data={"email": email}, buffered=False)
     assert response.status_code == 302
     # One recorded job, no email yet: the look-up happens after the response.
-    assert _jobs() == [("send_password_reset", [email])]
+    assert _jobs() == [("send_password_reset", [email, "127.0.0.1", AGENT])]
     assert db.session.scalars(select(OutboxEmail)).all() == []
     db.session.commit()
     response.close()
