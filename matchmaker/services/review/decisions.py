@@ -25,11 +25,13 @@ from matchmaker.orm import (
     utcnow,
 )
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
+from matchmaker.services.introductions.transitions import request_introduction
 from matchmaker.services.review import notifications
 from matchmaker.text import check_text
 
 S = SuggestionStatus
-OPEN = frozenset({S.SUGGESTED, S.IN_REVIEW, S.SNOOZED})
+# No answer to an introduction brings the suggestion back: the office decides again.
+OPEN = frozenset({S.SUGGESTED, S.IN_REVIEW, S.SNOOZED, S.NO_ANSWER})
 NOTE_MAX = 1000
 RATIONALE_MIN = 10
 SNOOZE_MAX_DAYS = 366
@@ -248,6 +250,8 @@ def decide_suggestion(
             reason=reason[:4000],
         )
     )
+    if act == Action.ACCEPT:  # the company hears of it: the double opt-in starts
+        request_introduction(session, row, actor, details.get("note", "").strip(), now)
     if act in (Action.REASSIGN, Action.CLEAR):
         notifications.note_routed(session, row)  # the (new) office hears of it now
     try:
