@@ -31,7 +31,7 @@ class BlockForm(Form):
 
 
 class MessageForm(Form):
-    body = TextAreaField("Message", validators=[DataRequired(), Length(max=MESSAGE_MAX)])
+    body = TextAreaField("Your message", validators=[DataRequired(), Length(max=MESSAGE_MAX)])
 
 
 class IntroductionFilterForm(Form):
