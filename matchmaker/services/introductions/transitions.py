@@ -170,15 +170,18 @@ def transition(
         raise InvalidAnswer(f"Keep the reason under {REASON_MAX} characters.", "reason")
     now = now or utcnow()
     before = intro.stage
-    text = EFFECTS[act](session, Step(intro, actor, reason, now, block))
-    intro.stage = rule.target or intro.stage
-    intro.updated_at = now
-    _event(session, intro, actor, before.value, text, now)
-    try:
+    try:  # an effect's query may flush, so the version check can fail before the commit
+        text = EFFECTS[act](session, Step(intro, actor, reason, now, block))
+        intro.stage = rule.target or intro.stage
+        intro.updated_at = now
+        _event(session, intro, actor, before.value, text, now)
         session.commit()
     except StaleDataError as exc:  # the UPDATE ... WHERE version = expected matched nothing
         session.rollback()
         raise _conflict(session, introduction_id) from exc
+    except DomainError:  # refused half-way (the suggestion moved): nothing of it stays
+        session.rollback()
+        raise
     return intro
 
 
