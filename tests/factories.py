@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import cache
 
 import factory
@@ -16,6 +17,8 @@ from matchmaker.orm import (
     CompanyStatus,
     ImportBatch,
     InterestProfile,
+    Introduction,
+    IntroductionBlock,
     MfaCredential,
     Office,
     OfficeKind,
@@ -121,6 +124,27 @@ class SuggestionFactory(Base):
     routed_office = factory.SelfAttribute("priority.office")
     routed_at = factory.LazyFunction(utcnow)
     score = 0.5
+
+
+class IntroductionFactory(Base):
+    """A request waiting for the company's answer, for an accepted suggestion."""
+
+    class Meta:
+        model = Introduction
+
+    suggestion = factory.SubFactory(SuggestionFactory, status="accepted")
+    office_id = factory.SelfAttribute("suggestion.routed_office_id")
+    company_id = factory.SelfAttribute("suggestion.company_id")
+    priority_id = factory.SelfAttribute("suggestion.priority_id")
+    note = "We would like to introduce our stadium district team."
+    stage = "requested"
+    requested_at = factory.LazyFunction(utcnow)
+    expires_at = factory.LazyAttribute(lambda o: o.requested_at + timedelta(days=30))
+
+
+class IntroductionBlockFactory(Base):
+    class Meta:
+        model = IntroductionBlock
 
 
 class RoutingRuleFactory(Base):

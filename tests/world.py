@@ -33,6 +33,8 @@ class World:
     rule_b: object = None  # a second routing rule (deleted by the matrix)
     sensitive_a: object = None  # an entry of the sensitivity policy
     session_a: object = None  # a live server-side session of company A's member (another device)
+    introduction_a: object = None  # office A's request to company A, waiting for the answer
+    block_a: object = None  # company A asked for no more introductions from office B
 
     def user(self, role: str):
         """The user acting as a role name of the matrix, or None for anonymous."""
@@ -85,4 +87,8 @@ def build_world() -> World:
     world.rule_b = f.RoutingRuleFactory(target_office=office_b, hq_country="FR")
     world.sensitive_a = f.SensitiveCountryFactory(country="RU")
     world.session_a = f.UserSessionFactory(user_id=world.member_a.id)
+    world.introduction_a = f.IntroductionFactory(
+        suggestion__priority=priority_a, suggestion__profile=f.ProfileFactory(company=company_a)
+    )
+    world.block_a = f.IntroductionBlockFactory(company_id=company_a.id, office_id=office_b.id)
     return world

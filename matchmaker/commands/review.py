@@ -26,5 +26,6 @@ def register_review_commands(app: Flask) -> None:
         run = run_daily(db.session)  # its emails' delivery ran when it committed
         click.echo(
             f"woke {run.woken} snoozed suggestion(s); re-routed or flagged {run.rerouted}; "
+            f"reminded {run.reminded} and expired {run.lapsed} introduction request(s); "
             f"queued {run.digests} digest(s)"
         )

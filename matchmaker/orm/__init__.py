@@ -5,6 +5,13 @@ from matchmaker.orm.auth_events import AuthEvent, AuthEventKind
 from matchmaker.orm.base import Base, utcnow
 from matchmaker.orm.company import Company, CompanyStatus, InterestProfile, ProfileStatus
 from matchmaker.orm.imports import ImportBatch, ImportStatus
+from matchmaker.orm.introductions import (
+    Introduction,
+    IntroductionBlock,
+    IntroductionEvent,
+    IntroductionMessage,
+    IntroductionStage,
+)
 from matchmaker.orm.mfa import MfaCredential, MfaRecoveryCode
 from matchmaker.orm.ops import BackgroundJob, EmailStatus, JobStatus, OutboxEmail
 from matchmaker.orm.org import City, Office, OfficeKind
@@ -27,6 +34,11 @@ __all__ = [
     "ImportBatch",
     "ImportStatus",
     "InterestProfile",
+    "Introduction",
+    "IntroductionBlock",
+    "IntroductionEvent",
+    "IntroductionMessage",
+    "IntroductionStage",
     "Office",
     "OfficeKind",
     "OutboxEmail",

@@ -22,6 +22,8 @@ class SuggestionStatus(enum.StrEnum):
     COMPANY_DECLINED = "company_declined"
     SNOOZED = "snoozed"
     EXPIRED = "expired"
+    # The office proposed an introduction and the company never answered: back in the queue.
+    NO_ANSWER = "no_answer"
 
 
 # States that re-ranking may still rewrite; every other state is someone's decision.

@@ -57,6 +57,12 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(mfa_bp)
 
+    from matchmaker.web.introductions.company import bp as company_introductions_bp
+    from matchmaker.web.introductions.office import bp as introductions_bp
+
+    app.register_blueprint(introductions_bp)
+    app.register_blueprint(company_introductions_bp)
+
     from matchmaker import countries, naics
 
     app.jinja_env.globals.update(naics_label=naics.label, country_name=countries.name)

@@ -67,7 +67,8 @@ def test_company_pages_have_no_serious_violations(live_server, page):
     member = f.CompanyMemberFactory()
     profile = f.ProfileFactory(company=member.company)
     f.PriorityFactory(visible_to_companies=True)
-    email, profile_id = member.email, profile.id
+    intro = f.IntroductionFactory(suggestion__profile=profile)
+    email, profile_id, intro_id = member.email, profile.id, intro.id
     log_in(page, live_server.url, email)
     check(
         page,
@@ -81,6 +82,8 @@ def test_company_pages_have_no_serious_violations(live_server, page):
             f"/company/profiles/{profile_id}/edit",
             "/company/members",
             "/opportunities",
+            "/company/introductions",
+            f"/company/introductions/{intro_id}",
         ],
     )
 
@@ -89,7 +92,8 @@ def test_staff_pages_have_no_serious_violations(live_server, page):
     staff = f.StaffFactory()
     priority = f.PriorityFactory(office=staff.office)
     row = f.SuggestionFactory(priority=priority, explanation={"sentences": ["Shared sectors."]})
-    email, priority_id, row_id = staff.email, priority.id, row.id
+    intro = f.IntroductionFactory(suggestion__priority=priority)
+    email, priority_id, row_id, intro_id = staff.email, priority.id, row.id, intro.id
     log_in(page, live_server.url, email)
     check(
         page,
@@ -104,6 +108,8 @@ def test_staff_pages_have_no_serious_violations(live_server, page):
             "/office/priorities/new",
             "/companies/import",
             "/settings/notifications",
+            "/introductions",
+            f"/introductions/{intro_id}",
         ],
     )
 
@@ -136,6 +142,8 @@ def test_admin_pages_have_no_serious_violations(live_server, page):
             "/admin/routing",
             "/admin/sensitivity",
             "/admin/audit",
+            "/introductions",
+            "/admin/introduction-events",
             "/companies/import",
             "/admin/users",
             "/admin/auth-events",

@@ -227,6 +227,54 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         lambda w: f"/opportunities/{w.priority_a.id}/interest",
         expect(LOGIN, 200, 200, 403, 403, 403),
     ),
+    # introductions (issue 10): office A's request to company A; the other tenants get 404
+    "introductions.office_list": (
+        "GET",
+        lambda w: "/introductions",
+        expect(LOGIN, 403, 403, 200, 200, 200),
+    ),
+    "introductions.detail": (
+        "GET",
+        lambda w: f"/introductions/{w.introduction_a.id}",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "introductions.message": (
+        "POST",
+        lambda w: f"/introductions/{w.introduction_a.id}/messages",
+        expect(LOGIN, 403, 403, 302, 404, 302),
+    ),
+    "introductions.audit_log": ("GET", lambda w: "/admin/introduction-events", ADMIN_ONLY),
+    "introductions.audit_csv": ("GET", lambda w: "/admin/introduction-events.csv", ADMIN_ONLY),
+    "company_introductions.company_list": (
+        "GET",
+        lambda w: "/company/introductions",
+        COMPANY_ONLY,
+    ),
+    "company_introductions.detail": (
+        "GET",
+        lambda w: f"/company/introductions/{w.introduction_a.id}",
+        expect(LOGIN, 200, 404, 403, 403, 403),
+    ),
+    "company_introductions.answer": (
+        "POST",
+        lambda w: f"/company/introductions/{w.introduction_a.id}/decline",
+        expect(LOGIN, 302, 404, 403, 403, 403),
+    ),
+    "company_introductions.message": (
+        "POST",
+        lambda w: f"/company/introductions/{w.introduction_a.id}/messages",
+        expect(LOGIN, 302, 404, 403, 403, 403),
+    ),
+    "company_introductions.block": (
+        "POST",
+        lambda w: f"/company/introductions/{w.introduction_a.id}/block",
+        expect(LOGIN, 302, 404, 403, 403, 403),
+    ),
+    "company_introductions.unblock": (
+        "POST",
+        lambda w: f"/company/introductions/blocks/{w.block_a.id}/delete",
+        expect(LOGIN, 302, 404, 403, 403, 403),
+    ),
 }
 
 

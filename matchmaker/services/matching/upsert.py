@@ -25,6 +25,8 @@ from matchmaker.orm import (
 )
 from matchmaker.ranking import PartnershipRanker
 from matchmaker.ranking.rerank import Match
+from matchmaker.services.introductions.blocks import REASON as BLOCKED
+from matchmaker.services.introductions.blocks import blocked_pairs
 from matchmaker.services.matching import features
 from matchmaker.services.review import routing
 
@@ -95,12 +97,21 @@ def apply_matches(
     result = RankResult()
     seen: set[tuple[int, int]] = set()
     now = utcnow()
+    blocked = blocked_pairs(session)  # (company, office): "no more introductions from it"
     for done, match in enumerate(matches):
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done)
         key = (match.priority_key, match.profile_key)
         seen.add(key)
         priority, profile = priorities[key[0]], profiles[key[1]]
+        if (profile.company_id, priority.office_id) in blocked:
+            row = existing.get(key)
+            if row is not None and row.status == SuggestionStatus.SUGGESTED:
+                _event(session, row, SuggestionStatus.EXPIRED, BLOCKED)
+                result.expired += 1
+            else:
+                result.unchanged += 1
+            continue
         score = round(float(match.score), SCORE_PLACES)
         components = {k: round(float(v), SCORE_PLACES) for k, v in match.components.items()}
         row = existing.get(key)
@@ -168,7 +179,12 @@ def expire_open(session: Session, rows: Iterable[Suggestion], reason: str) -> Ra
     return result
 
 
-UNDECIDED = (SuggestionStatus.SUGGESTED, SuggestionStatus.IN_REVIEW, SuggestionStatus.SNOOZED)
+UNDECIDED = (
+    SuggestionStatus.SUGGESTED,
+    SuggestionStatus.IN_REVIEW,
+    SuggestionStatus.SNOOZED,
+    SuggestionStatus.NO_ANSWER,
+)
 
 
 def withdraw_undecided_for(

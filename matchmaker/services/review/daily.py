@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from matchmaker.orm import Company, InterestProfile, Priority, ReviewEvent, Suggestion, utcnow
 from matchmaker.orm import SuggestionStatus as S
+from matchmaker.services.introductions.daily import remind_and_expire
 from matchmaker.services.review import notifications, routing
 from matchmaker.services.review.decisions import inactive_reason
 
@@ -23,14 +24,20 @@ class DailyRun:
     woken: int
     rerouted: int
     digests: int
+    reminded: int = 0  # introduction requests reminded (14 days without an answer)
+    lapsed: int = 0  # introduction requests expired (30 days): back in the queues
 
 
 def run_daily(session: Session, now: datetime | None = None) -> DailyRun:
-    """Wake snoozes, apply today's routing and sensitivity policy, queue the digests."""
+    """Wake snoozes, apply today's routing and sensitivity policy, remind and expire the
+    unanswered introduction requests (before the digests: the lapsed ones are in the queue),
+    queue the digests."""
     now = now or utcnow()
     woken = wake_snoozed(session, now.date())
     rerouted = routing.reroute_untouched(session, today=now.date())
-    return DailyRun(woken, rerouted, notifications.send_digests(session, now))
+    intros = remind_and_expire(session, now)
+    digests = notifications.send_digests(session, now)
+    return DailyRun(woken, rerouted, digests, intros.reminded, intros.expired)
 
 
 def wake_snoozed(session: Session, today: date | None = None) -> int:

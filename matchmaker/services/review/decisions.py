@@ -25,11 +25,14 @@ from matchmaker.orm import (
     utcnow,
 )
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
+from matchmaker.services.introductions.blocks import is_blocked
+from matchmaker.services.introductions.transitions import request_introduction
 from matchmaker.services.review import notifications
 from matchmaker.text import check_text
 
 S = SuggestionStatus
-OPEN = frozenset({S.SUGGESTED, S.IN_REVIEW, S.SNOOZED})
+# No answer to an introduction brings the suggestion back: the office decides again.
+OPEN = frozenset({S.SUGGESTED, S.IN_REVIEW, S.SNOOZED, S.NO_ANSWER})
 NOTE_MAX = 1000
 RATIONALE_MIN = 10
 SNOOZE_MAX_DAYS = 366
@@ -120,10 +123,15 @@ def _check_actor(actor: User, row: Suggestion, action: Action) -> None:
         )
 
 
-def _check_parties(row: Suggestion, action: Action) -> None:
-    """Claiming or accepting starts work with the company: it and its profile must be active."""
+def _check_parties(session: Session, row: Suggestion, action: Action) -> None:
+    """Claiming or accepting starts work with the company: it and its profile must be active,
+    and an introduction may not go where the company asked for no more from this office."""
     if action not in (Action.CLAIM, Action.ACCEPT):
         return
+    if action == Action.ACCEPT and is_blocked(session, row.company_id, row.routed_office_id):
+        raise InvalidTransition(
+            "The company asked for no more introductions from your office: decline instead."
+        )
     why = inactive_reason(row.company.status, row.profile.status)
     if why:
         raise InactiveParty(
@@ -231,7 +239,7 @@ def decide_suggestion(
         raise InvalidTransition(
             f"This suggestion is {row.status.value.replace('_', ' ')}; it cannot be {PAST[act]}."
         )
-    _check_parties(row, act)
+    _check_parties(session, row, act)
     check_text({}, {"note": details.get("note")})
     changes, reason = _changes(session, actor, row, act, Details(**details))
     before, now = row.status.value, utcnow()
@@ -251,6 +259,8 @@ def decide_suggestion(
     if act in (Action.REASSIGN, Action.CLEAR):
         notifications.note_routed(session, row)  # the (new) office hears of it now
     try:
+        if act == Action.ACCEPT:  # the company hears of it: the double opt-in starts
+            request_introduction(session, row, actor, details.get("note", "").strip(), now)
         session.commit()
     except StaleDataError as exc:  # the UPDATE ... WHERE version = expected matched nothing
         session.rollback()

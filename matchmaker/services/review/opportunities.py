@@ -26,6 +26,7 @@ from matchmaker.orm import (
     utcnow,
 )
 from matchmaker.services.errors import Conflict, DomainError, NotFound
+from matchmaker.services.introductions.blocks import is_blocked
 from matchmaker.services.review import routing
 from matchmaker.text import check_text
 
@@ -137,6 +138,11 @@ def express_interest(
     )
     if profile is None:
         raise InterestRefused("Choose one of your active interest profiles.", "profile_id")
+    if is_blocked(session, company_id, priority.office_id):
+        raise InterestRefused(
+            "You asked for no more introductions from this office: allow them again on your "
+            "Introductions page first."
+        )
     check_text({}, {"message": message})
     message = message.strip()
     if not message or len(message) > MESSAGE_MAX:

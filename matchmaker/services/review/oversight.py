@@ -19,6 +19,7 @@ from matchmaker.orm import (
     utcnow,
 )
 from matchmaker.orm import SuggestionStatus as S
+from matchmaker.services.introductions import queries as intro_queries
 from matchmaker.services.review.queue import office_may_act
 
 # Other offices are "engaging" a company once they have claimed or accepted one of its suggestions.
@@ -63,7 +64,8 @@ def suggestion_context(session: Session, row: Suggestion) -> dict:
         for o in others
     ]
     rule = session.get(RoutingRule, row.routing_rule_id) if row.routing_rule_id else None
-    return {"events": events, "engaging": engaging, "rule": rule}
+    introductions = intro_queries.for_suggestion(session, row.id)
+    return {"events": events, "engaging": engaging, "rule": rule, "introductions": introductions}
 
 
 @dataclass

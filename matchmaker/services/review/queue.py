@@ -33,13 +33,15 @@ from matchmaker.orm import (
     User,
 )
 from matchmaker.orm import SuggestionStatus as S
+from matchmaker.services.introductions.blocks import not_blocked
 
 PAGE_SIZE = 50
 STATUS_FILTERS: dict[str, tuple[S, ...]] = {
-    "open": (S.SUGGESTED, S.IN_REVIEW),
+    "open": (S.SUGGESTED, S.IN_REVIEW, S.NO_ANSWER),
     "suggested": (S.SUGGESTED,),
     "in_review": (S.IN_REVIEW,),
     "snoozed": (S.SNOOZED,),
+    "no_answer": (S.NO_ANSWER,),
     "accepted": (S.ACCEPTED, S.INTRODUCED, S.ENGAGED, S.AGREEMENT),
     "declined": (S.DECLINED, S.COMPANY_DECLINED),
     "expired": (S.EXPIRED,),
@@ -49,6 +51,7 @@ STATUS_LABELS = {
     "suggested": "Waiting",
     "in_review": "In review",
     "snoozed": "Snoozed",
+    "no_answer": "No answer to the introduction",
     "accepted": "Accepted",
     "declined": "Declined",
     "expired": "Withdrawn",
@@ -138,6 +141,8 @@ def _branch(shape: Shape, status: S) -> Select:
         Suggestion.routed_office_id == bindparam("office_id"),
         Suggestion.status == status,
         office_may_act(),
+        # The company asked for no more introductions from this office.
+        not_blocked(Suggestion.company_id, Suggestion.routed_office_id),
     )
     if priority:
         query = query.where(Suggestion.priority_id == bindparam("priority_id"))

@@ -77,7 +77,11 @@ class ClaimForm(ActionForm):
 
 
 class AcceptForm(ActionForm):
-    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=review.NOTE_MAX)])
+    note = TextAreaField(
+        "Note to the company (optional)",
+        validators=[Optional(), Length(max=review.NOTE_MAX)],
+        description="The company reads it with the introduction request.",
+    )
 
     def details(self) -> dict:
         return {"note": self.note.data or ""}

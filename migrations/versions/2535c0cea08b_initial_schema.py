@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 0ac6e5512363
+Revision ID: 2535c0cea08b
 Revises: 
-Create Date: 2026-12-04 07:42:56.716170
+Create Date: 2026-12-04 08:14:22.065841
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '0ac6e5512363'
+revision = '2535c0cea08b'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -212,6 +212,22 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_import_batch_sha256'), ['sha256'], unique=False)
         batch_op.create_index(batch_op.f('ix_import_batch_uploaded_by_id'), ['uploaded_by_id'], unique=False)
 
+    op.create_table('introduction_block',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
+    sa.Column('blocked_by_id', sa.Integer(), nullable=True),
+    sa.Column('at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['blocked_by_id'], ['user.id'], name=op.f('fk_introduction_block_blocked_by_id_user')),
+    sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_introduction_block_company_id_company')),
+    sa.ForeignKeyConstraint(['office_id'], ['office.id'], name=op.f('fk_introduction_block_office_id_office')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_introduction_block')),
+    sa.UniqueConstraint('company_id', 'office_id', name=op.f('uq_introduction_block_company_id_office_id'))
+    )
+    with op.batch_alter_table('introduction_block', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_introduction_block_company_id'), ['company_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_introduction_block_office_id'), ['office_id'], unique=False)
+
     op.create_table('mfa_credential',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -318,7 +334,7 @@ def upgrade():
     sa.Column('components', sa.JSON(), nullable=False),
     sa.Column('explanation', sa.JSON(), nullable=False),
     sa.Column('model_version', sa.String(length=100), nullable=False),
-    sa.Column('status', sa.Enum('suggested', 'in_review', 'accepted', 'introduced', 'engaged', 'agreement', 'declined', 'company_declined', 'snoozed', 'expired', name='suggestionstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('suggested', 'in_review', 'accepted', 'introduced', 'engaged', 'agreement', 'declined', 'company_declined', 'snoozed', 'expired', 'no_answer', name='suggestionstatus', native_enum=False, length=20), nullable=False),
     sa.Column('routed_office_id', sa.Integer(), nullable=True),
     sa.Column('routing_rule_id', sa.Integer(), nullable=True),
     sa.Column('routed_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
@@ -347,6 +363,39 @@ def upgrade():
         batch_op.create_index('ix_suggestion_queue', ['routed_office_id', 'status', 'score', 'id'], unique=False)
         batch_op.create_index('ix_suggestion_routed', ['routed_office_id', 'routed_at'], unique=False)
 
+    op.create_table('introduction',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('suggestion_id', sa.Integer(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
+    sa.Column('company_id', sa.Integer(), nullable=False),
+    sa.Column('priority_id', sa.Integer(), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('stage', sa.Enum('requested', 'introduced', 'declined', 'expired', 'engaged', 'agreement_drafted', 'agreement_signed', 'active', 'closed', name='introductionstage', native_enum=False, length=20), nullable=False),
+    sa.Column('answered_by_id', sa.Integer(), nullable=True),
+    sa.Column('decline_reason', sa.Text(), nullable=False),
+    sa.Column('close_reason', sa.Text(), nullable=False),
+    sa.Column('requested_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('answered_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('reminded_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('expires_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['answered_by_id'], ['user.id'], name=op.f('fk_introduction_answered_by_id_user')),
+    sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_introduction_company_id_company')),
+    sa.ForeignKeyConstraint(['office_id'], ['office.id'], name=op.f('fk_introduction_office_id_office')),
+    sa.ForeignKeyConstraint(['priority_id'], ['priority.id'], name=op.f('fk_introduction_priority_id_priority')),
+    sa.ForeignKeyConstraint(['requested_by_id'], ['user.id'], name=op.f('fk_introduction_requested_by_id_user')),
+    sa.ForeignKeyConstraint(['suggestion_id'], ['suggestion.id'], name=op.f('fk_introduction_suggestion_id_suggestion')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_introduction'))
+    )
+    with op.batch_alter_table('introduction', schema=None) as batch_op:
+        batch_op.create_index('ix_introduction_company_stage', ['company_id', 'stage', 'requested_at'], unique=False)
+        batch_op.create_index('ix_introduction_office_stage', ['office_id', 'stage', 'requested_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_introduction_priority_id'), ['priority_id'], unique=False)
+        batch_op.create_index('ix_introduction_stage_requested', ['stage', 'requested_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_introduction_suggestion_id'), ['suggestion_id'], unique=False)
+
     op.create_table('review_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('suggestion_id', sa.Integer(), nullable=False),
@@ -364,17 +413,66 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_review_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_review_event_suggestion_id'), ['suggestion_id'], unique=False)
 
+    op.create_table('introduction_event',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('introduction_id', sa.Integer(), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('from_stage', sa.String(length=20), nullable=True),
+    sa.Column('to_stage', sa.String(length=20), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_introduction_event_actor_id_user')),
+    sa.ForeignKeyConstraint(['introduction_id'], ['introduction.id'], name=op.f('fk_introduction_event_introduction_id_introduction')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_introduction_event'))
+    )
+    with op.batch_alter_table('introduction_event', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_introduction_event_actor_id'), ['actor_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_introduction_event_at'), ['at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_introduction_event_introduction_id'), ['introduction_id'], unique=False)
+
+    op.create_table('introduction_message',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('introduction_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('side', sa.String(length=10), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_introduction_message_author_id_user')),
+    sa.ForeignKeyConstraint(['introduction_id'], ['introduction.id'], name=op.f('fk_introduction_message_introduction_id_introduction')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_introduction_message'))
+    )
+    with op.batch_alter_table('introduction_message', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_introduction_message_introduction_id'), ['introduction_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('introduction_message', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_introduction_message_introduction_id'))
+
+    op.drop_table('introduction_message')
+    with op.batch_alter_table('introduction_event', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_introduction_event_introduction_id'))
+        batch_op.drop_index(batch_op.f('ix_introduction_event_at'))
+        batch_op.drop_index(batch_op.f('ix_introduction_event_actor_id'))
+
+    op.drop_table('introduction_event')
     with op.batch_alter_table('review_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_event_suggestion_id'))
         batch_op.drop_index(batch_op.f('ix_review_event_at'))
         batch_op.drop_index(batch_op.f('ix_review_event_actor_id'))
 
     op.drop_table('review_event')
+    with op.batch_alter_table('introduction', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_introduction_suggestion_id'))
+        batch_op.drop_index('ix_introduction_stage_requested')
+        batch_op.drop_index(batch_op.f('ix_introduction_priority_id'))
+        batch_op.drop_index('ix_introduction_office_stage')
+        batch_op.drop_index('ix_introduction_company_stage')
+
+    op.drop_table('introduction')
     with op.batch_alter_table('suggestion', schema=None) as batch_op:
         batch_op.drop_index('ix_suggestion_routed')
         batch_op.drop_index('ix_suggestion_queue')
@@ -405,6 +503,11 @@ def downgrade():
 
     op.drop_table('mfa_recovery_code')
     op.drop_table('mfa_credential')
+    with op.batch_alter_table('introduction_block', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_introduction_block_office_id'))
+        batch_op.drop_index(batch_op.f('ix_introduction_block_company_id'))
+
+    op.drop_table('introduction_block')
     with op.batch_alter_table('import_batch', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_import_batch_uploaded_by_id'))
         batch_op.drop_index(batch_op.f('ix_import_batch_sha256'))
