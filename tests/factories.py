@@ -15,6 +15,8 @@ from matchmaker.orm import (
     City,
     Company,
     CompanyStatus,
+    Engagement,
+    FollowUp,
     ImportBatch,
     InterestProfile,
     Introduction,
@@ -140,6 +142,36 @@ class IntroductionFactory(Base):
     stage = "requested"
     requested_at = factory.LazyFunction(utcnow)
     expires_at = factory.LazyAttribute(lambda o: o.requested_at + timedelta(days=30))
+
+
+class EngagementFactory(Base):
+    """A planned hybrid meeting of an introduction the company accepted, yesterday (its result
+    is due)."""
+
+    class Meta:
+        model = Engagement
+
+    introduction = factory.SubFactory(IntroductionFactory, stage="engaged")
+    office_id = factory.SelfAttribute("introduction.office_id")
+    uid = factory.Sequence(lambda n: f"engagement-{n}@matchmaker")
+    kind = "meeting"
+    mode = "hybrid"
+    starts_at = factory.LazyFunction(lambda: utcnow() - timedelta(days=1))
+    time_zone = "Europe/Berlin"
+    duration_minutes = 60
+    location = "City hall, room 2"
+    meeting_link = "https://meet.example.org/a"
+    notes = "Internal note for the office"
+
+
+class FollowUpFactory(Base):
+    class Meta:
+        model = FollowUp
+
+    introduction = factory.SubFactory(IntroductionFactory, stage="active")
+    office_id = factory.SelfAttribute("introduction.office_id")
+    months = 6
+    due_on = factory.LazyFunction(lambda: utcnow().date())
 
 
 class IntroductionBlockFactory(Base):

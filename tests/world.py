@@ -35,6 +35,8 @@ class World:
     session_a: object = None  # a live server-side session of company A's member (another device)
     introduction_a: object = None  # office A's request to company A, waiting for the answer
     block_a: object = None  # company A asked for no more introductions from office B
+    engagement_a: object = None  # a meeting of office A and company A, yesterday, result due
+    follow_up_a: object = None  # the 6-month follow-up of office A's partnership with company A
 
     def user(self, role: str):
         """The user acting as a role name of the matrix, or None for anonymous."""
@@ -91,4 +93,12 @@ def build_world() -> World:
         suggestion__priority=priority_a, suggestion__profile=f.ProfileFactory(company=company_a)
     )
     world.block_a = f.IntroductionBlockFactory(company_id=company_a.id, office_id=office_b.id)
+    world.engagement_a = f.EngagementFactory(
+        introduction__suggestion__priority=priority_a,
+        introduction__suggestion__profile=f.ProfileFactory(company=company_a),
+    )
+    world.follow_up_a = f.FollowUpFactory(
+        introduction__suggestion__priority=priority_a,
+        introduction__suggestion__profile=f.ProfileFactory(company=company_a),
+    )
     return world

@@ -27,5 +27,6 @@ def register_review_commands(app: Flask) -> None:
         click.echo(
             f"woke {run.woken} snoozed suggestion(s); re-routed or flagged {run.rerouted}; "
             f"reminded {run.reminded} and expired {run.lapsed} introduction request(s); "
+            f"{run.follow_ups} partnership follow-up(s) due; "
             f"queued {run.digests} digest(s)"
         )

@@ -4,6 +4,15 @@ from matchmaker.orm.accounts import Role, User
 from matchmaker.orm.auth_events import AuthEvent, AuthEventKind
 from matchmaker.orm.base import Base, utcnow
 from matchmaker.orm.company import Company, CompanyStatus, InterestProfile, ProfileStatus
+from matchmaker.orm.engagements import (
+    Engagement,
+    EngagementKind,
+    EngagementMode,
+    EngagementStatus,
+    FollowUp,
+    Outcome,
+    OutcomeKind,
+)
 from matchmaker.orm.imports import ImportBatch, ImportStatus
 from matchmaker.orm.introductions import (
     Introduction,
@@ -31,6 +40,13 @@ __all__ = [
     "Company",
     "CompanyStatus",
     "EmailStatus",
+    "Engagement",
+    "EngagementKind",
+    "EngagementMode",
+    "EngagementStatus",
+    "FollowUp",
+    "Outcome",
+    "OutcomeKind",
     "ImportBatch",
     "ImportStatus",
     "InterestProfile",

@@ -26,6 +26,9 @@ class OutboxEmail(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text)
     headers: Mapped[dict] = mapped_column(default=dict)
+    # Files sent with the email (an invitation's .ics): [{"filename", "content_type", "data"}],
+    # data in base64 so any file fits a JSON column; see services/mail.py Attachment.
+    attachments: Mapped[list] = mapped_column(default=list)
     status: Mapped[EmailStatus] = mapped_column(
         str_enum(EmailStatus, 10), default=EmailStatus.PENDING
     )

@@ -19,6 +19,7 @@ from matchmaker.orm import (
     SuggestionStatus,
     User,
 )
+from matchmaker.services.introductions.engagement_queries import office_dashboard
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ def summary_for(session: Session, user: User) -> dict:
         }
     if user.role == Role.OFFICE_STAFF:
         return {
+            **office_dashboard(session, user.office_id),  # engagements this week, follow-ups
             "office": user.office,
             "priorities": _count(
                 session, select(Priority.id).where(Priority.office_id == user.office_id)

@@ -6,10 +6,12 @@ one that cannot be built or that the server refuses is marked failed, the rest g
 
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import smtplib
 import sys
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid
 
@@ -49,13 +51,39 @@ def header_name(name: str) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A file sent with an email. content_type may carry parameters, e.g. an invitation's
+    "text/calendar; method=REQUEST", which calendar clients read to offer accept/decline."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+    def stored(self) -> dict:
+        return {
+            "filename": clean_header(self.filename),
+            "content_type": clean_header(self.content_type),
+            "data": base64.b64encode(self.data).decode("ascii"),
+        }
+
+
 def queue_email(
-    session: Session, to: str, subject: str, body: str, headers: dict | None = None
+    session: Session,
+    to: str,
+    subject: str,
+    body: str,
+    headers: dict | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> OutboxEmail:
     """Add an email to the outbox; its delivery runs once the caller's transaction commits."""
     headers = {header_name(k): clean_header(v) for k, v in (headers or {}).items()}
     email = OutboxEmail(
-        to=clean_header(to)[:254], subject=clean_header(subject)[:300], body=body, headers=headers
+        to=clean_header(to)[:254],
+        subject=clean_header(subject)[:300],
+        body=body,
+        headers=headers,
+        attachments=[a.stored() for a in attachments or ()],
     )
     session.add(email)
     enqueue("deliver_outbox", session=session)  # once per transaction, however many emails
@@ -76,7 +104,23 @@ def _message(email: OutboxEmail) -> EmailMessage:
     for name, value in (email.headers or {}).items():
         msg[header_name(name)] = clean_header(value)
     msg.set_content(email.body)
+    for item in email.attachments or ():
+        _attach(msg, item)
     return msg
+
+
+def _attach(msg: EmailMessage, item: dict) -> None:
+    """Add a stored attachment: "type/subtype; name=value" becomes the part's Content-Type."""
+    kind, *params = (p.strip() for p in item["content_type"].split(";"))
+    maintype, _, subtype = kind.partition("/")
+    extra = dict(p.partition("=")[::2] for p in params if "=" in p)
+    msg.add_attachment(
+        base64.b64decode(item["data"]),
+        maintype=maintype,
+        subtype=subtype,
+        filename=item["filename"],
+        params=extra,
+    )
 
 
 def _send_smtp(messages: list[EmailMessage]) -> None:

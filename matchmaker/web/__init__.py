@@ -63,6 +63,12 @@ def register(app: Flask) -> None:
     app.register_blueprint(introductions_bp)
     app.register_blueprint(company_introductions_bp)
 
+    from matchmaker.web.introductions.engagements import bp as engagements_bp
+    from matchmaker.web.introductions.partnerships import bp as partnerships_bp
+
+    app.register_blueprint(engagements_bp)
+    app.register_blueprint(partnerships_bp)
+
     from matchmaker import countries, naics
 
     app.jinja_env.globals.update(naics_label=naics.label, country_name=countries.name)

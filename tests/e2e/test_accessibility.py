@@ -68,7 +68,10 @@ def test_company_pages_have_no_serious_violations(live_server, page):
     profile = f.ProfileFactory(company=member.company)
     f.PriorityFactory(visible_to_companies=True)
     intro = f.IntroductionFactory(suggestion__profile=profile)
-    email, profile_id, intro_id = member.email, profile.id, intro.id
+    met = f.EngagementFactory(  # a meeting that took place: its rating form shows
+        introduction__suggestion__profile=profile, status="happened"
+    )
+    email, profile_id, intro_id, met_id = member.email, profile.id, intro.id, met.introduction_id
     log_in(page, live_server.url, email)
     check(
         page,
@@ -84,6 +87,7 @@ def test_company_pages_have_no_serious_violations(live_server, page):
             "/opportunities",
             "/company/introductions",
             f"/company/introductions/{intro_id}",
+            f"/company/introductions/{met_id}",
         ],
     )
 
@@ -94,6 +98,9 @@ def test_staff_pages_have_no_serious_violations(live_server, page):
     row = f.SuggestionFactory(priority=priority, explanation={"sentences": ["Shared sectors."]})
     intro = f.IntroductionFactory(suggestion__priority=priority)
     email, priority_id, row_id, intro_id = staff.email, priority.id, row.id, intro.id
+    met = f.EngagementFactory(introduction__suggestion__priority=priority)
+    follow_up = f.FollowUpFactory(introduction=met.introduction)
+    met_id, met_intro, follow_up_id = met.id, met.introduction_id, follow_up.id
     log_in(page, live_server.url, email)
     check(
         page,
@@ -110,6 +117,12 @@ def test_staff_pages_have_no_serious_violations(live_server, page):
             "/settings/notifications",
             "/introductions",
             f"/introductions/{intro_id}",
+            f"/introductions/{met_intro}",
+            f"/introductions/{met_intro}/engagements/new",
+            f"/engagements/{met_id}/edit",
+            f"/engagements/{met_id}/result",
+            f"/introductions/{met_intro}/close",
+            f"/follow-ups/{follow_up_id}",
         ],
     )
 

@@ -270,6 +270,42 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         lambda w: f"/company/introductions/{w.introduction_a.id}/block",
         expect(LOGIN, 302, 404, 403, 403, 403),
     ),
+    # engagements and partnerships (issue 10.2-3): office A's meeting and follow-up with company A
+    "engagements.new": (
+        "GET",
+        lambda w: f"/introductions/{w.engagement_a.introduction_id}/engagements/new",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "engagements.edit": (
+        "GET",
+        lambda w: f"/engagements/{w.engagement_a.id}/edit",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "engagements.cancel": (
+        "POST",
+        lambda w: f"/engagements/{w.engagement_a.id}/cancel",
+        expect(LOGIN, 403, 403, 302, 404, 302),
+    ),
+    "engagements.result": (
+        "GET",
+        lambda w: f"/engagements/{w.engagement_a.id}/result",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "engagements.rate": (
+        "POST",
+        lambda w: f"/company/engagements/{w.engagement_a.id}/rating",
+        expect(LOGIN, 302, 404, 403, 403, 403),
+    ),
+    "partnerships.step": (
+        "GET",
+        lambda w: f"/introductions/{w.engagement_a.introduction_id}/close",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "partnerships.follow_up": (
+        "GET",
+        lambda w: f"/follow-ups/{w.follow_up_a.id}",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
     "company_introductions.unblock": (
         "POST",
         lambda w: f"/company/introductions/blocks/{w.block_a.id}/delete",

@@ -18,6 +18,7 @@ from matchmaker.orm import (
     User,
 )
 from matchmaker.services.introductions import blocks, people
+from matchmaker.services.introductions.engagement_queries import partnership_context
 from matchmaker.services.introductions.people import visible_introduction
 
 
@@ -116,6 +117,7 @@ def introduction_page(session: Session, introduction_id: int, viewer: User) -> d
         "events": [(e, _who(e, intro, viewer)) for e in events],
         "messages": messages,
         "blocked": blocks.is_blocked(session, intro.company_id, intro.office_id),
+        **partnership_context(session, intro, viewer),  # engagements, outcomes, follow-ups
     }
 
 

@@ -27,7 +27,7 @@ from matchmaker.orm import (
     utcnow,
 )
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
-from matchmaker.services.introductions import blocks, notices
+from matchmaker.services.introductions import blocks, followups, notices
 from matchmaker.services.introductions.people import Side, side_of
 from matchmaker.services.review.outcomes import follow_introduction
 from matchmaker.text import check_text
@@ -43,6 +43,9 @@ class Action(enum.StrEnum):
     DECLINE = "decline"
     REMIND = "remind"
     EXPIRE = "expire"
+    ENGAGE = "engage"  # the first engagement logged (engagements.py adds it in the same commit)
+    ACTIVATE = "activate"  # an active partnership, with its first outcome (outcomes.py)
+    CLOSE = "close"
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,32 @@ TRANSITIONS: dict[Action, Rule] = {
     Action.REMIND: Rule(frozenset({Stage.REQUESTED}), None, frozenset({Side.SYSTEM}), "reminded"),
     Action.EXPIRE: Rule(
         frozenset({Stage.REQUESTED}), Stage.EXPIRED, frozenset({Side.SYSTEM}), "expired"
+    ),
+    Action.ENGAGE: Rule(
+        frozenset({Stage.INTRODUCED}),
+        Stage.ENGAGED,
+        frozenset({Side.OFFICE, Side.ADMIN}),
+        "engaged",
+    ),
+    Action.ACTIVATE: Rule(
+        frozenset({Stage.AGREEMENT_SIGNED}),
+        Stage.ACTIVE,
+        frozenset({Side.OFFICE, Side.ADMIN}),
+        "made an active partnership",
+    ),
+    Action.CLOSE: Rule(
+        frozenset(
+            {
+                Stage.INTRODUCED,
+                Stage.ENGAGED,
+                Stage.AGREEMENT_DRAFTED,
+                Stage.AGREEMENT_SIGNED,
+                Stage.ACTIVE,
+            }
+        ),
+        Stage.CLOSED,
+        frozenset({Side.OFFICE, Side.ADMIN}),
+        "closed",
     ),
 }
 
@@ -126,11 +155,30 @@ def _expire(session: Session, step: Step) -> str:
     return why
 
 
+def _engage(session: Session, step: Step) -> str:
+    return step.reason or "first engagement logged"
+
+
+def _activate(session: Session, step: Step) -> str:
+    signed = followups.schedule(session, step.intro, step.now)
+    return (step.reason or "active partnership") + f" (signed {signed:%Y-%m-%d})"
+
+
+def _close(session: Session, step: Step) -> str:
+    if not step.reason:
+        raise InvalidAnswer("Say why the introduction is closed.", "reason")
+    step.intro.close_reason = step.reason
+    return step.reason
+
+
 EFFECTS: dict[Action, Callable[[Session, Step], str]] = {
     Action.ACCEPT: _accept,
     Action.DECLINE: _decline,
     Action.REMIND: _remind,
     Action.EXPIRE: _expire,
+    Action.ENGAGE: _engage,
+    Action.ACTIVATE: _activate,
+    Action.CLOSE: _close,
 }
 
 
@@ -183,6 +231,14 @@ def transition(
         session.rollback()
         raise
     return intro
+
+
+def record_event(
+    session: Session, intro: Introduction, actor: User | None, before: str | None, text: str, now
+) -> None:
+    """Append an event in the caller's transaction: a step within the stage (an engagement
+    planned, rated ...) keeps from_stage == to_stage."""
+    _event(session, intro, actor, before, text, now)
 
 
 def _event(

@@ -15,6 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from matchmaker.orm import Company, InterestProfile, Priority, ReviewEvent, Suggestion, utcnow
 from matchmaker.orm import SuggestionStatus as S
 from matchmaker.services.introductions.daily import remind_and_expire
+from matchmaker.services.introductions.followups import notify_due
 from matchmaker.services.review import notifications, routing
 from matchmaker.services.review.decisions import inactive_reason
 
@@ -26,6 +27,7 @@ class DailyRun:
     digests: int
     reminded: int = 0  # introduction requests reminded (14 days without an answer)
     lapsed: int = 0  # introduction requests expired (30 days): back in the queues
+    follow_ups: int = 0  # partnership follow-ups whose date came (6 and 12 months): emailed
 
 
 def run_daily(session: Session, now: datetime | None = None) -> DailyRun:
@@ -36,8 +38,9 @@ def run_daily(session: Session, now: datetime | None = None) -> DailyRun:
     woken = wake_snoozed(session, now.date())
     rerouted = routing.reroute_untouched(session, today=now.date())
     intros = remind_and_expire(session, now)
+    follow_ups = notify_due(session, now)
     digests = notifications.send_digests(session, now)
-    return DailyRun(woken, rerouted, digests, intros.reminded, intros.expired)
+    return DailyRun(woken, rerouted, digests, intros.reminded, intros.expired, follow_ups)
 
 
 def wake_snoozed(session: Session, today: date | None = None) -> int:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2535c0cea08b
+Revision ID: d5875fa63c6c
 Revises: 
-Create Date: 2026-12-04 08:14:22.065841
+Create Date: 2026-12-04 08:35:40.435765
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '2535c0cea08b'
+revision = 'd5875fa63c6c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -55,6 +55,7 @@ def upgrade():
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
     sa.Column('headers', sa.JSON(), nullable=False),
+    sa.Column('attachments', sa.JSON(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'sent', 'failed', name='emailstatus', native_enum=False, length=10), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('next_attempt_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
@@ -413,6 +414,71 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_review_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_review_event_suggestion_id'), ['suggestion_id'], unique=False)
 
+    op.create_table('engagement',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('introduction_id', sa.Integer(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
+    sa.Column('uid', sa.String(length=100), nullable=False),
+    sa.Column('sequence', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('call', 'meeting', 'site_visit', 'delegation', 'event', name='engagementkind', native_enum=False, length=20), nullable=False),
+    sa.Column('mode', sa.Enum('virtual', 'in_person', 'hybrid', name='engagementmode', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('planned', 'happened', 'cancelled', 'no_show', name='engagementstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('starts_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('time_zone', sa.String(length=64), nullable=False),
+    sa.Column('duration_minutes', sa.Integer(), nullable=False),
+    sa.Column('location', sa.String(length=300), nullable=False),
+    sa.Column('meeting_link', sa.String(length=500), nullable=False),
+    sa.Column('agenda', sa.Text(), nullable=False),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('staff_ids', sa.JSON(), nullable=False),
+    sa.Column('member_ids', sa.JSON(), nullable=False),
+    sa.Column('guests', sa.JSON(), nullable=False),
+    sa.Column('organiser_id', sa.Integer(), nullable=True),
+    sa.Column('next_steps', sa.Text(), nullable=False),
+    sa.Column('staff_hours', sa.Numeric(precision=7, scale=2), nullable=True),
+    sa.Column('office_rating', sa.Integer(), nullable=True),
+    sa.Column('company_rating', sa.Integer(), nullable=True),
+    sa.Column('company_rated_by_id', sa.Integer(), nullable=True),
+    sa.Column('result_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['company_rated_by_id'], ['user.id'], name=op.f('fk_engagement_company_rated_by_id_user')),
+    sa.ForeignKeyConstraint(['introduction_id'], ['introduction.id'], name=op.f('fk_engagement_introduction_id_introduction')),
+    sa.ForeignKeyConstraint(['office_id'], ['office.id'], name=op.f('fk_engagement_office_id_office')),
+    sa.ForeignKeyConstraint(['organiser_id'], ['user.id'], name=op.f('fk_engagement_organiser_id_user')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_engagement_updated_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_engagement')),
+    sa.UniqueConstraint('uid', name=op.f('uq_engagement_uid'))
+    )
+    with op.batch_alter_table('engagement', schema=None) as batch_op:
+        batch_op.create_index('ix_engagement_intro_start', ['introduction_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_engagement_office_start', ['office_id', 'starts_at'], unique=False)
+
+    op.create_table('follow_up',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('introduction_id', sa.Integer(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
+    sa.Column('months', sa.Integer(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('notified_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('actual_amount', sa.Numeric(precision=16, scale=2), nullable=True),
+    sa.Column('actual_currency', sa.String(length=3), nullable=False),
+    sa.Column('actual_jobs', sa.Integer(), nullable=True),
+    sa.Column('notes', sa.Text(), nullable=False),
+    sa.Column('done_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('done_by_id', sa.Integer(), nullable=True),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['done_by_id'], ['user.id'], name=op.f('fk_follow_up_done_by_id_user')),
+    sa.ForeignKeyConstraint(['introduction_id'], ['introduction.id'], name=op.f('fk_follow_up_introduction_id_introduction')),
+    sa.ForeignKeyConstraint(['office_id'], ['office.id'], name=op.f('fk_follow_up_office_id_office')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_follow_up')),
+    sa.UniqueConstraint('introduction_id', 'months', name=op.f('uq_follow_up_introduction_id_months'))
+    )
+    with op.batch_alter_table('follow_up', schema=None) as batch_op:
+        batch_op.create_index('ix_follow_up_office_due', ['office_id', 'done_at', 'due_on'], unique=False)
+
     op.create_table('introduction_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('introduction_id', sa.Integer(), nullable=False),
@@ -444,11 +510,33 @@ def upgrade():
     with op.batch_alter_table('introduction_message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_introduction_message_introduction_id'), ['introduction_id'], unique=False)
 
+    op.create_table('outcome',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('introduction_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.Enum('investment', 'pilot', 'office_opening', 'jobs', 'procurement', 'research', 'exchange', name='outcomekind', native_enum=False, length=20), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=16, scale=2), nullable=True),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('jobs_expected', sa.Integer(), nullable=True),
+    sa.Column('starts_on', sa.Date(), nullable=True),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+    sa.Column('recorded_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['introduction_id'], ['introduction.id'], name=op.f('fk_outcome_introduction_id_introduction')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['user.id'], name=op.f('fk_outcome_recorded_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_outcome'))
+    )
+    with op.batch_alter_table('outcome', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outcome_introduction_id'), ['introduction_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('outcome', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_outcome_introduction_id'))
+
+    op.drop_table('outcome')
     with op.batch_alter_table('introduction_message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_introduction_message_introduction_id'))
 
@@ -459,6 +547,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_introduction_event_actor_id'))
 
     op.drop_table('introduction_event')
+    with op.batch_alter_table('follow_up', schema=None) as batch_op:
+        batch_op.drop_index('ix_follow_up_office_due')
+
+    op.drop_table('follow_up')
+    with op.batch_alter_table('engagement', schema=None) as batch_op:
+        batch_op.drop_index('ix_engagement_office_start')
+        batch_op.drop_index('ix_engagement_intro_start')
+
+    op.drop_table('engagement')
     with op.batch_alter_table('review_event', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_review_event_suggestion_id'))
         batch_op.drop_index(batch_op.f('ix_review_event_at'))
