@@ -43,6 +43,8 @@ class Action(enum.StrEnum):
     DECLINE = "decline"
     REMIND = "remind"
     EXPIRE = "expire"
+    DRAFT_AGREEMENT = "draft_agreement"  # services/agreements: the first agreement was created
+    SIGN_AGREEMENT = "sign_agreement"  # services/agreements: an agreement was fully signed
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,19 @@ TRANSITIONS: dict[Action, Rule] = {
     Action.REMIND: Rule(frozenset({Stage.REQUESTED}), None, frozenset({Side.SYSTEM}), "reminded"),
     Action.EXPIRE: Rule(
         frozenset({Stage.REQUESTED}), Stage.EXPIRED, frozenset({Side.SYSTEM}), "expired"
+    ),
+    Action.DRAFT_AGREEMENT: Rule(
+        frozenset({Stage.INTRODUCED, Stage.ENGAGED}),
+        Stage.AGREEMENT_DRAFTED,
+        frozenset({Side.OFFICE, Side.ADMIN}),
+        "given an agreement",
+    ),
+    # The last signatory has no account: the signature completes it as the system.
+    Action.SIGN_AGREEMENT: Rule(
+        frozenset({Stage.INTRODUCED, Stage.ENGAGED, Stage.AGREEMENT_DRAFTED}),
+        Stage.AGREEMENT_SIGNED,
+        frozenset({Side.SYSTEM}),
+        "marked signed",
     ),
 }
 
@@ -126,11 +141,17 @@ def _expire(session: Session, step: Step) -> str:
     return why
 
 
+def _agreement_step(_session: Session, step: Step) -> str:
+    return step.reason  # the agreement's own event and emails are services/agreements' work
+
+
 EFFECTS: dict[Action, Callable[[Session, Step], str]] = {
     Action.ACCEPT: _accept,
     Action.DECLINE: _decline,
     Action.REMIND: _remind,
     Action.EXPIRE: _expire,
+    Action.DRAFT_AGREEMENT: _agreement_step,
+    Action.SIGN_AGREEMENT: _agreement_step,
 }
 
 
