@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matchmaker.orm import utcnow
 from tests import factories as f
 
 
@@ -35,6 +36,9 @@ class World:
     session_a: object = None  # a live server-side session of company A's member (another device)
     introduction_a: object = None  # office A's request to company A, waiting for the answer
     block_a: object = None  # company A asked for no more introductions from office B
+    agreement_a: object = None  # an MOU between office A and company A, out for signature
+    signatory_a: object = None  # invited to sign agreement_a (their link is live)
+    signed_a: object = None  # an MOU between office A and company A everyone signed
 
     def user(self, role: str):
         """The user acting as a role name of the matrix, or None for anonymous."""
@@ -91,4 +95,12 @@ def build_world() -> World:
         suggestion__priority=priority_a, suggestion__profile=f.ProfileFactory(company=company_a)
     )
     world.block_a = f.IntroductionBlockFactory(company_id=company_a.id, office_id=office_b.id)
+    connected = f.IntroductionFactory(
+        stage="agreement_drafted",
+        suggestion__priority=priority_a,
+        suggestion__profile=f.ProfileFactory(company=company_a),
+    )
+    world.agreement_a = f.AgreementFactory(introduction=connected)
+    world.signatory_a = f.SignatoryFactory(agreement=world.agreement_a)
+    world.signed_a = f.AgreementFactory(introduction=connected, status="signed", signed_at=utcnow())
     return world

@@ -63,6 +63,12 @@ def register(app: Flask) -> None:
     app.register_blueprint(introductions_bp)
     app.register_blueprint(company_introductions_bp)
 
+    from matchmaker.web.agreements.office import bp as agreements_bp
+    from matchmaker.web.agreements.public import bp as signing_bp
+
+    app.register_blueprint(agreements_bp)
+    app.register_blueprint(signing_bp)
+
     from matchmaker import countries, naics
 
     app.jinja_env.globals.update(naics_label=naics.label, country_name=countries.name)

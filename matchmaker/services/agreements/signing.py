@@ -57,6 +57,8 @@ def open_link(session: Session, token: str) -> Signatory:
     signatory = session.get(Signatory, signatory_id)
     if signatory is None:
         raise InvalidSigningLink("This signing link is not valid.")
+    if signatory.status is SignatoryStatus.SIGNED:  # of the current version: a new one resets it
+        raise InvalidSigningLink("You signed this document already: this link was used.")
     agreement = signatory.agreement
     if agreement.status is not Status.SIGNING:
         raise refusal(agreement, RULES["sign"])
@@ -68,11 +70,7 @@ def open_link(session: Session, token: str) -> Signatory:
             "to you."
         )
     if signatory.link_nonce is None or signatory.link_nonce != nonce:
-        raise InvalidSigningLink(
-            "This signing link was already used or replaced by a newer one."
-            if signatory.status is not SignatoryStatus.SIGNED
-            else "You signed this document already: this link was used."
-        )
+        raise InvalidSigningLink("This signing link was already used or replaced by a newer one.")
     return signatory
 
 

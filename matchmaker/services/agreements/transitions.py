@@ -160,9 +160,10 @@ def _follow_introduction(session: Session, agreement: Agreement, action: str, ac
     through the introductions' own transition, which commits; False when its stage stays."""
     intro = agreement.introduction
     if action == "create":
-        step, why = introductions.Action.DRAFT_AGREEMENT, f"agreement “{agreement.title}” drafted"
+        # The company sees the introduction's history but not the office's drafts: no title.
+        step, why = introductions.Action.DRAFT_AGREEMENT, "the office drafted an agreement"
     elif action == "sign" and agreement.status is Status.SIGNED:
-        step, why = introductions.Action.SIGN_AGREEMENT, f"agreement “{agreement.title}” signed"
+        step, why = introductions.Action.SIGN_AGREEMENT, "an agreement was signed by everyone"
     else:
         return False
     if intro.stage not in introductions.TRANSITIONS[step].sources:
