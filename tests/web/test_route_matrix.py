@@ -40,6 +40,7 @@ def _certificate_token(w) -> str:
 
     return links.certificate_token(w.signed_a)
 
+
 # endpoint: (method, url built from the world, expected status by role)
 ROUTES: dict[str, tuple[str, object, dict]] = {
     "static": ("GET", lambda w: "/static/css/app.css", PUBLIC),
