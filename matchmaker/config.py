@@ -63,6 +63,8 @@ def defaults(instance_path: str) -> dict:
         "MFA_FAILURE_WINDOW": 300,
         "MFA_ISSUER": "Matchmaker",
         "INVITATION_MAX_AGE": 7 * 24 * 3600,
+        # An agreement's signing link: a reminder (re-invitation) sends a fresh one.
+        "AGREEMENT_LINK_MAX_AGE": 14 * 24 * 3600,
         "JOBS_INLINE_RETRIES": 3,
         "JOBS_MAX_ATTEMPTS": 5,  # on RQ workers, with back-off between tries
         "JOBS_SWEEP_SECONDS": 60,  # how often `flask worker` hands over due jobs and emails

@@ -12,6 +12,9 @@ from sqlalchemy import select
 
 from matchmaker import passwords
 from matchmaker.orm import (
+    Agreement,
+    AgreementDocument,
+    AgreementFile,
     City,
     Company,
     CompanyStatus,
@@ -29,6 +32,7 @@ from matchmaker.orm import (
     Role,
     RoutingRule,
     SensitiveCountry,
+    Signatory,
     Suggestion,
     User,
     UserSession,
@@ -172,6 +176,53 @@ class FollowUpFactory(Base):
     office_id = factory.SelfAttribute("introduction.office_id")
     months = 6
     due_on = factory.LazyFunction(lambda: utcnow().date())
+
+
+def _agreement_file(content: bytes) -> AgreementFile:
+    import hashlib
+
+    sha = hashlib.sha256(content).hexdigest()
+    return _session.get(AgreementFile, sha) or AgreementFile(
+        sha256=sha, size=len(content), content=content
+    )
+
+
+class AgreementFactory(Base):
+    """An agreement with one PDF version (tests/pdfs.py), sent for signature."""
+
+    class Meta:
+        model = Agreement
+
+    introduction = factory.SubFactory(IntroductionFactory, stage="agreement_drafted")
+    title = factory.Sequence(lambda n: f"Memorandum {n}")
+    kind = "mou"
+    status = "signing"
+
+    @factory.post_generation
+    def documents(obj, create, extracted, **kwargs):  # noqa: N805 - factory_boy's hook
+        from tests.pdfs import tiny_pdf
+
+        stored = _agreement_file(tiny_pdf(obj.title))
+        _session.add(stored)
+        obj.documents.append(
+            AgreementDocument(
+                number=1, sha256=stored.sha256, filename="mou.pdf", size=stored.size, pages=1
+            )
+        )
+        _session.commit()
+
+
+class SignatoryFactory(Base):
+    class Meta:
+        model = Signatory
+
+    agreement = factory.SubFactory(AgreementFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Signatory {n}")
+    email = factory.Sequence(lambda n: f"signatory{n}@example.org")
+    party = "Company A"
+    status = "invited"
+    link_nonce = factory.Sequence(lambda n: f"{n:032d}")
 
 
 class IntroductionBlockFactory(Base):

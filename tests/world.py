@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from matchmaker.orm import utcnow
 from tests import factories as f
 
 
@@ -37,6 +38,9 @@ class World:
     block_a: object = None  # company A asked for no more introductions from office B
     engagement_a: object = None  # a meeting of office A and company A, yesterday, result due
     follow_up_a: object = None  # the 6-month follow-up of office A's partnership with company A
+    agreement_a: object = None  # an MOU between office A and company A, out for signature
+    signatory_a: object = None  # invited to sign agreement_a (their link is live)
+    signed_a: object = None  # an MOU between office A and company A everyone signed
 
     def user(self, role: str):
         """The user acting as a role name of the matrix, or None for anonymous."""
@@ -101,4 +105,12 @@ def build_world() -> World:
         introduction__suggestion__priority=priority_a,
         introduction__suggestion__profile=f.ProfileFactory(company=company_a),
     )
+    connected = f.IntroductionFactory(
+        stage="agreement_drafted",
+        suggestion__priority=priority_a,
+        suggestion__profile=f.ProfileFactory(company=company_a),
+    )
+    world.agreement_a = f.AgreementFactory(introduction=connected)
+    world.signatory_a = f.SignatoryFactory(agreement=world.agreement_a)
+    world.signed_a = f.AgreementFactory(introduction=connected, status="signed", signed_at=utcnow())
     return world

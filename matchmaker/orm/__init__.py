@@ -1,6 +1,18 @@
 """SQLAlchemy 2.0 typed models, split by aggregate."""
 
 from matchmaker.orm.accounts import Role, User
+from matchmaker.orm.agreements import (
+    Agreement,
+    AgreementDocument,
+    AgreementEvent,
+    AgreementFile,
+    AgreementKind,
+    AgreementStatus,
+    Signatory,
+    SignatoryStatus,
+    Signature,
+    SigningOrder,
+)
 from matchmaker.orm.auth_events import AuthEvent, AuthEventKind
 from matchmaker.orm.base import Base, utcnow
 from matchmaker.orm.company import Company, CompanyStatus, InterestProfile, ProfileStatus
@@ -31,6 +43,16 @@ from matchmaker.orm.suggestion import RERANKABLE, ReviewEvent, Suggestion, Sugge
 
 __all__ = [
     "RERANKABLE",
+    "Agreement",
+    "AgreementDocument",
+    "AgreementEvent",
+    "AgreementFile",
+    "AgreementKind",
+    "AgreementStatus",
+    "Signatory",
+    "SignatoryStatus",
+    "Signature",
+    "SigningOrder",
     "AuthEvent",
     "AuthEventKind",
     "BackgroundJob",

@@ -68,6 +68,11 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(engagements_bp)
     app.register_blueprint(partnerships_bp)
+    from matchmaker.web.agreements.office import bp as agreements_bp
+    from matchmaker.web.agreements.public import bp as signing_bp
+
+    app.register_blueprint(agreements_bp)
+    app.register_blueprint(signing_bp)
 
     from matchmaker import countries, naics
 

@@ -26,6 +26,20 @@ GUEST_ONLY = expect(200, 302, 302, 302, 302, 302)  # logged-in users are sent to
 COMPANY_ONLY = expect(LOGIN, 200, 200, 403, 403, 403)
 STAFF_OR_ADMIN = expect(LOGIN, 403, 403, 200, 200, 200)
 ADMIN_POST = expect(LOGIN, 403, 403, 403, 403, 302)
+AGREEMENT_POST = expect(LOGIN, 403, 403, 302, 404, 302)
+
+
+def _sign_token(w) -> str:
+    from matchmaker.services.agreements import links
+
+    return links.signing_token(w.signatory_a, 1)
+
+
+def _certificate_token(w) -> str:
+    from matchmaker.services.agreements import links
+
+    return links.certificate_token(w.signed_a)
+
 
 # endpoint: (method, url built from the world, expected status by role)
 ROUTES: dict[str, tuple[str, object, dict]] = {
@@ -311,6 +325,63 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         lambda w: f"/company/introductions/blocks/{w.block_a.id}/delete",
         expect(LOGIN, 302, 404, 403, 403, 403),
     ),
+    # agreements (issue 10.4): office A's MOU with company A, out for signature; company A sees
+    # it (not its drafts); the other tenants get 404. Invalid (empty) forms change nothing.
+    "agreements.new": (
+        "GET",
+        lambda w: f"/introductions/{w.agreement_a.introduction_id}/agreements/new",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "agreements.detail": (
+        "GET",
+        lambda w: f"/agreements/{w.agreement_a.id}",
+        expect(LOGIN, 200, 404, 200, 404, 200),
+    ),
+    "agreements.document": (
+        "GET",
+        lambda w: f"/agreements/{w.agreement_a.id}/document",
+        expect(LOGIN, 200, 404, 200, 404, 200),
+    ),
+    "agreements.edit": ("POST", lambda w: f"/agreements/{w.agreement_a.id}/edit", AGREEMENT_POST),
+    "agreements.add_signatory": (
+        "POST",
+        lambda w: f"/agreements/{w.agreement_a.id}/signatories",
+        AGREEMENT_POST,
+    ),
+    "agreements.signatory_action": (
+        "POST",
+        lambda w: f"/agreements/{w.agreement_a.id}/signatories/{w.signatory_a.id}/remind",
+        AGREEMENT_POST,
+    ),
+    "agreements.upload_version": (
+        "POST",
+        lambda w: f"/agreements/{w.agreement_a.id}/versions",
+        AGREEMENT_POST,
+    ),
+    "agreements.act": (
+        "POST",
+        lambda w: f"/agreements/{w.agreement_a.id}/withdraw",
+        AGREEMENT_POST,
+    ),
+    "agreements.audit_log": ("GET", lambda w: "/admin/agreement-events", ADMIN_ONLY),
+    "agreements.audit_csv": ("GET", lambda w: "/admin/agreement-events.csv", ADMIN_ONLY),
+    # a signatory's link needs no account: the same answer for everyone
+    "signing.review": ("GET", lambda w: f"/sign/{_sign_token(w)}", PUBLIC),
+    "signing.document": ("GET", lambda w: f"/sign/{_sign_token(w)}/document", PUBLIC),
+    # an empty form shows the page again with the errors; a bad link is refused (400)
+    "signing.sign": ("POST", lambda w: f"/sign/{_sign_token(w)}/sign", PUBLIC),
+    "signing.decline": ("POST", lambda w: "/sign/not-a-token/decline", expect(*[400] * 6)),
+    "signing.certificate": (
+        "GET",
+        lambda w: f"/agreements/certificate/{_certificate_token(w)}",
+        PUBLIC,
+    ),
+    "signing.certificate_document": (
+        "GET",
+        lambda w: f"/agreements/certificate/{_certificate_token(w)}/document",
+        PUBLIC,
+    ),
+    "signing.verify": ("GET", lambda w: "/verify", PUBLIC),
 }
 
 

@@ -46,6 +46,8 @@ class Action(enum.StrEnum):
     ENGAGE = "engage"  # the first engagement logged (engagements.py adds it in the same commit)
     ACTIVATE = "activate"  # an active partnership, with its first outcome (outcomes.py)
     CLOSE = "close"
+    DRAFT_AGREEMENT = "draft_agreement"  # services/agreements: the first agreement was created
+    SIGN_AGREEMENT = "sign_agreement"  # services/agreements: an agreement was fully signed
 
 
 @dataclass(frozen=True)
@@ -92,6 +94,19 @@ TRANSITIONS: dict[Action, Rule] = {
         Stage.CLOSED,
         frozenset({Side.OFFICE, Side.ADMIN}),
         "closed",
+    ),
+    Action.DRAFT_AGREEMENT: Rule(
+        frozenset({Stage.INTRODUCED, Stage.ENGAGED}),
+        Stage.AGREEMENT_DRAFTED,
+        frozenset({Side.OFFICE, Side.ADMIN}),
+        "given an agreement",
+    ),
+    # The last signatory has no account: the signature completes it as the system.
+    Action.SIGN_AGREEMENT: Rule(
+        frozenset({Stage.INTRODUCED, Stage.ENGAGED, Stage.AGREEMENT_DRAFTED}),
+        Stage.AGREEMENT_SIGNED,
+        frozenset({Side.SYSTEM}),
+        "marked signed",
     ),
 }
 
@@ -171,6 +186,10 @@ def _close(session: Session, step: Step) -> str:
     return step.reason
 
 
+def _agreement_step(_session: Session, step: Step) -> str:
+    return step.reason  # the agreement's own event and emails are services/agreements' work
+
+
 EFFECTS: dict[Action, Callable[[Session, Step], str]] = {
     Action.ACCEPT: _accept,
     Action.DECLINE: _decline,
@@ -179,6 +198,8 @@ EFFECTS: dict[Action, Callable[[Session, Step], str]] = {
     Action.ENGAGE: _engage,
     Action.ACTIVATE: _activate,
     Action.CLOSE: _close,
+    Action.DRAFT_AGREEMENT: _agreement_step,
+    Action.SIGN_AGREEMENT: _agreement_step,
 }
 
 
