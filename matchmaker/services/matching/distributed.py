@@ -185,6 +185,7 @@ def _rank_chunk(session: Session, run: RerankRun, chunk: RerankChunk) -> None:
         {p.id: p for p in priorities},
         profiles,
     )
+    session.flush()  # the writes are timed with the rows sent
     chunk.status, chunk.finished_at = RerankStatus.DONE, utcnow()
     chunk.result, chunk.error = asdict(result), ""
     chunk.rank_seconds = round(ranked - started, 3)
