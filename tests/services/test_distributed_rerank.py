@@ -269,3 +269,14 @@ def test_two_real_workers_give_the_single_process_result(app, market, mailbox):
     distributed_result = _snapshot()
     assert _single_process_result(market) == distributed_result
     assert SuggestionStatus.ACCEPTED in {r[2] for r in distributed_result[0]}
+
+
+def test_a_coordinator_whose_worker_died_before_queuing_the_chunks_runs_again(app, market):
+    run = RerankRun(status=RerankStatus.RUNNING)  # started, then its worker was killed
+    db.session.add(run)
+    db.session.commit()
+    distributed.coordinate(db.session, run.id)  # the job, handed over again by the sweep
+    db.session.expire_all()
+    assert (run.status, run.chunks_total) == ("done", 3)
+    distributed.coordinate(db.session, run.id)  # once queued, never again
+    assert len(_chunks()) == 3

@@ -49,7 +49,7 @@ from matchmaker.services.matching.upsert import RankResult, apply_matches, expir
 
 log = logging.getLogger(__name__)
 
-_LOAD_BATCH = 5000  # ids per IN (...) when loading a chunk's profiles
+_LOAD_BATCH = 5000  # ids per IN (...) when loading rows by id
 
 
 class RerankInProgress(Conflict):
@@ -92,8 +92,11 @@ def chunk_priorities() -> int:
 def coordinate(session: Session, run_id: int) -> None:
     """The coordinating job: artefact, chunks, chunk jobs. A failure fails the run."""
     run = session.get(RerankRun, run_id)
-    if run is None or run.status != RerankStatus.PENDING:
-        return  # ran already (a job may run twice)
+    # Ran already (a job may run twice), unless its worker died before the chunks were queued.
+    if run is None or run.status not in (RerankStatus.PENDING, RerankStatus.RUNNING):
+        return
+    if run.chunks_total:
+        return
     run.status, run.started_at = RerankStatus.RUNNING, utcnow()
     session.commit()
     try:
@@ -240,14 +243,21 @@ def _finish_if_last(session: Session, run_id: int) -> None:
         ranked = {pid for chunk in run.chunks for pid in chunk.priority_ids}
         # rerank_all expires every open suggestion it did not rank: here, those of priorities
         # that were not open at the split (the chunks expired their own priorities' leftovers).
-        leftovers = session.scalars(
-            select(Suggestion).where(
+        open_rows = session.execute(
+            select(Suggestion.id, Suggestion.priority_id).where(
                 Suggestion.status == SuggestionStatus.SUGGESTED,
                 Suggestion.company_initiated.is_(False),
                 Suggestion.updated_at <= run.started_at,
             )
         )
-        rows = [r for r in leftovers if r.priority_id not in ranked]
+        ids = sorted(row_id for row_id, priority_id in open_rows if priority_id not in ranked)
+        rows = [
+            row
+            for a in range(0, len(ids), _LOAD_BATCH)
+            for row in session.scalars(
+                select(Suggestion).where(Suggestion.id.in_(ids[a : a + _LOAD_BATCH]))
+            )
+        ]
         result = sum((RankResult(**c.result) for c in run.chunks), RankResult())
         result += expire_open(session, rows, "no longer among the best matches")
         for row in rows:
