@@ -111,14 +111,21 @@ def fitted_model(gen: SyntheticData) -> PartnershipRanker:
     )
 
 
-def bench_rerank(model: PartnershipRanker, gen: SyntheticData, n_p: int, n_c: int) -> None:
-    """Time top_k_matches including text transforms of both sides (data generation excluded)."""
+def bench_rerank(
+    model: PartnershipRanker, gen: SyntheticData, n_p: int, n_c: int, *, db: bool = False
+) -> None:
+    """Time top_k_matches including text transforms of both sides (data generation excluded);
+    with db, then the same data's re-rank against a database, in one process and distributed."""
     log(f"generating P={n_p} C={n_c}")
     priorities, profiles = gen.priorities(n_p), gen.profiles(n_c)
     log("ranking")
     result, seconds, peak = measure(lambda: len(top_k_matches(model, priorities, profiles)))
     log(f"  {result} matches")
     print(f"rerank P={n_p} C={n_c} seconds={seconds:.1f} peak_mb={peak:.0f}", flush=True)
+    if db:
+        from bench_distributed import bench_db_rerank
+
+        bench_db_rerank(model, priorities, profiles, workers=2)
 
 
 def bench_incremental(
@@ -162,18 +169,27 @@ def main() -> None:
     """Run the benchmark suite (small sizes with --small)."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--small", action="store_true", help="small sizes, under a minute")
+    parser.add_argument(
+        "--rerank-only",
+        action="store_true",
+        help="only the P=10000 C=100000 re-rank: ranking alone, then against a database in one "
+        "process and over 2 workers (bench_distributed.py)",
+    )
     args = parser.parse_args()
     log_blas()
     gen = SyntheticData(seed=42)
     model = fitted_model(gen)
+    if args.rerank_only:
+        bench_rerank(model, gen, 10_000, 100_000, db=True)
+        return
     if args.small:
-        bench_rerank(model, gen, 1000, 10_000)
+        bench_rerank(model, gen, 1000, 10_000, db=True)
         bench_rerank(model, gen, 1000, 50_000)
         bench_incremental(model, gen, "profile", 10_000)
         bench_incremental(model, gen, "priority", 20_000)
         bench_naive(model, gen, 20, 200)
         return
-    bench_rerank(model, gen, 10_000, 100_000)
+    bench_rerank(model, gen, 10_000, 100_000, db=True)
     bench_rerank(model, gen, 10_000, 1_000_000)
     bench_incremental(model, gen, "profile", 10_000)
     bench_incremental(model, gen, "priority", 100_000)

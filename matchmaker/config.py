@@ -78,6 +78,14 @@ def defaults(instance_path: str) -> dict:
         "RANK_TOP_K": 20,
         "RANK_MIN_SCORE": 0.2,
         "RANK_CHUNK_SIZE": 500,
+        "RANK_BLOCK_SIZE": 10_000,  # profiles encoded at once (also the artefact's blocks)
+        # The distributed re-rank (`flask rank --distributed`): where the coordinator writes the
+        # model and profile matrix for the chunk jobs (a directory every worker machine mounts),
+        # priorities per chunk job (rounded to a multiple of RANK_CHUNK_SIZE), tries per chunk.
+        "RERANK_ARTEFACT_DIR": str(Path(instance_path) / "rerank-artefacts"),
+        "RERANK_CHUNK_PRIORITIES": 1000,
+        "RERANK_CHUNK_ATTEMPTS": 3,
+        "RERANK_POLL_SECONDS": 1.0,  # how often the command reads the run's progress
         "PAGE_SIZE": 25,
     }
 

@@ -10,7 +10,7 @@ from matchmaker.extensions import db
 from matchmaker.services import mail
 from matchmaker.services.accounts import credentials as accounts
 from matchmaker.services.companies.csv_import import batches as company_import
-from matchmaker.services.matching import ranking
+from matchmaker.services.matching import distributed, ranking
 from matchmaker.services.review import daily as review_daily
 from matchmaker.services.review import routing
 
@@ -37,6 +37,14 @@ def rank_imported(profile_ids: list[int]) -> int:
 
 def rerank_everything() -> int:
     return ranking.rerank_all(db.session).written
+
+
+def rerank_coordinate(run_id: int) -> None:
+    distributed.coordinate(db.session, run_id)
+
+
+def rerank_chunk(run_id: int, number: int) -> None:
+    distributed.run_chunk(db.session, run_id, number)
 
 
 def reroute_waiting() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -74,12 +75,21 @@ def train_command(name: str | None, eval_dir: str | None) -> None:
 
 @click.command("rank")
 @click.option("--background", is_flag=True, help="Queue the re-rank as a background job.")
+@click.option(
+    "--distributed",
+    is_flag=True,
+    help="Spread the re-rank over the RQ workers (`flask worker`, on any machine sharing the "
+    "database, Redis and RERANK_ARTEFACT_DIR) in chunks, and follow it to its end.",
+)
 @with_appcontext
-def rank_command(background: bool) -> None:
+def rank_command(background: bool, distributed: bool) -> None:
     """Re-rank all open priorities against all active profiles."""
     from matchmaker.jobs import enqueue
     from matchmaker.services.matching.ranking import Progress, rerank_all
 
+    if distributed:
+        _rank_distributed()
+        return
     if background:
         enqueue("rerank_everything")
         db.session.commit()
@@ -94,6 +104,44 @@ def rank_command(background: bool) -> None:
     click.echo(
         f"created {result.created}, updated {result.updated}, revived {result.revived}, "
         f"expired {result.expired}, unchanged {result.unchanged}"
+    )
+
+
+def _rank_distributed() -> None:
+    """Start a distributed run, show its chunks done until it ends; exit 1 if it failed."""
+    from flask import current_app
+
+    from matchmaker.orm import RerankRun, RerankStatus
+    from matchmaker.services.matching import distributed
+
+    workers = bool(current_app.config.get("REDIS_URL"))
+    if not workers:
+        click.echo("  no Redis configured: the chunk jobs run here, one after another", err=True)
+    try:
+        run_id = distributed.start_run(db.session).id
+    except distributed.RerankInProgress as exc:
+        raise click.ClickException(str(exc)) from exc
+    if workers:
+        click.echo(f"  re-rank run {run_id} queued for the workers (`flask worker`)", err=True)
+    pause = float(current_app.config["RERANK_POLL_SECONDS"])
+    with _StageBars() as bars:
+        while True:
+            run = db.session.get(RerankRun, run_id)
+            done = sum(c.status == RerankStatus.DONE for c in run.chunks)
+            status, total, error, result = run.status, run.chunks_total, run.error, run.result
+            db.session.rollback()  # a short read: SQLite's writers must not wait on this loop
+            if total:
+                bars.step("chunks", done, total)
+            if status in (RerankStatus.DONE, RerankStatus.FAILED):
+                break
+            time.sleep(pause)
+    click.echo(f"  re-rank run {run_id}: {done}/{total} chunks done", err=True)
+    if status == RerankStatus.FAILED:
+        raise click.ClickException(f"re-rank run {run_id} failed: {error}")
+    click.echo(
+        f"created {result.get('created', 0)}, updated {result.get('updated', 0)}, "
+        f"revived {result.get('revived', 0)}, expired {result.get('expired', 0)}, "
+        f"unchanged {result.get('unchanged', 0)}"
     )
 
 

@@ -16,6 +16,8 @@ JOBS: dict[str, str] = {
     "rank_priority": "matchmaker.tasks:rank_priority",
     "rank_imported": "matchmaker.tasks:rank_imported",
     "rerank_everything": "matchmaker.tasks:rerank_everything",
+    "rerank_coordinate": "matchmaker.tasks:rerank_coordinate",
+    "rerank_chunk": "matchmaker.tasks:rerank_chunk",
     "reroute_waiting": "matchmaker.tasks:reroute_waiting",
     "daily_digests": "matchmaker.tasks:daily_digests",
 }

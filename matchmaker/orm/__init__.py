@@ -37,6 +37,7 @@ from matchmaker.orm.mfa import MfaCredential, MfaRecoveryCode
 from matchmaker.orm.ops import BackgroundJob, EmailStatus, JobStatus, OutboxEmail
 from matchmaker.orm.org import City, Office, OfficeKind
 from matchmaker.orm.priority import Priority, PriorityStatus
+from matchmaker.orm.rerank import IN_PROGRESS, RerankChunk, RerankRun, RerankStatus
 from matchmaker.orm.routing import RoutingRule, SensitiveCountry
 from matchmaker.orm.sessions import SessionEnd, UserSession
 from matchmaker.orm.suggestion import RERANKABLE, ReviewEvent, Suggestion, SuggestionStatus
@@ -81,6 +82,10 @@ __all__ = [
     "OfficeKind",
     "OutboxEmail",
     "Priority",
+    "IN_PROGRESS",
+    "RerankChunk",
+    "RerankRun",
+    "RerankStatus",
     "PriorityStatus",
     "ProfileStatus",
     "ReviewEvent",

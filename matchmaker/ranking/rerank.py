@@ -136,30 +136,66 @@ def top_k_matches(
     priorities, profiles = list(priorities), list(profiles)
     if not priorities or not profiles:
         return []
-    # Profile blocks are encoded in other processes while this one transforms the priorities;
-    # chunk products run in n_jobs threads, one BLAS thread each, while this thread merges.
+    # Profile blocks are encoded in other processes while this one transforms the priorities.
     with BlockEncoder(model, profiles, block_size, n_jobs, processes=processes) as blocks:
-        priority_features = model.transform_priorities(priorities)
-        top = RunningTopK(len(priority_features), top_k)
-        chunks = _chunks(model, len(priority_features), blocks, chunk_size, top, min_score)
-        stage = ProductStage(model, priority_features, top_k)
-        with (
-            threadpool_limits(limits=1, user_api="blas"),
-            closing(ahead(chunks, stage, n_jobs)) as scored,
-        ):
-            for chunk, candidates in scored:
-                _merge_candidates(model, priority_features, chunk, candidates, top)
-                if progress is not None and chunk.stop == len(priority_features):
-                    progress(chunk.block.stop)  # the block's last chunk is merged
-    return _to_matches(priority_features, profiles, top)
+        return top_k_in_blocks(
+            model,
+            priorities,
+            blocks,
+            [p.key for p in profiles],
+            top_k=top_k,
+            min_score=min_score,
+            chunk_size=chunk_size,
+            n_jobs=n_jobs,
+            progress=progress,
+        )
+
+
+def top_k_in_blocks(
+    model: PartnershipRanker,
+    priorities: Sequence[PriorityInput],
+    blocks: Iterable[tuple[int, SideMatrix]],
+    profile_keys: Sequence[object],
+    *,
+    top_k: int = 20,
+    min_score: float = 0.2,
+    chunk_size: int = 500,
+    n_jobs: int = 2,
+    progress: Callable[[int], None] | None = None,
+) -> list[Match]:
+    """top_k_matches over profiles already encoded in blocks (offset, features), in order.
+
+    The distributed re-rank calls this on a chunk of the priorities with blocks read from its
+    shared artefact: each priority's top-k depends on that priority alone, so chunks of the
+    priorities give exactly the rows of the whole. Chunk products run in n_jobs threads, one
+    BLAS thread each, while this thread merges.
+    """
+    if min(top_k, chunk_size, n_jobs) < 1:
+        raise RankingError("top_k, chunk_size and n_jobs must be positive")
+    priorities = list(priorities)
+    if not priorities or not profile_keys:
+        return []
+    priority_features = model.transform_priorities(priorities)
+    top = RunningTopK(len(priority_features), top_k)
+    chunks = _chunks(model, len(priority_features), blocks, chunk_size, top, min_score)
+    stage = ProductStage(model, priority_features, top_k)
+    with (
+        threadpool_limits(limits=1, user_api="blas"),
+        closing(ahead(chunks, stage, n_jobs)) as scored,
+    ):
+        for chunk, candidates in scored:
+            _merge_candidates(model, priority_features, chunk, candidates, top)
+            if progress is not None and chunk.stop == len(priority_features):
+                progress(chunk.block.stop)  # the block's last chunk is merged
+    return _to_matches(priority_features, profile_keys, top)
 
 
 def _to_matches(
-    priorities: SideMatrix, profiles: Sequence[ProfileInput], top: RunningTopK
+    priorities: SideMatrix, profile_keys: Sequence[object], top: RunningTopK
 ) -> list[Match]:
     """Convert the final top-k into Match records."""
     rows, slots = np.nonzero(np.isfinite(top.scores))
-    keys = [profiles[j].key for j in top.profiles[rows, slots].tolist()]
+    keys = [profile_keys[j] for j in top.profiles[rows, slots].tolist()]
     scores = top.scores[rows, slots].tolist()
     components = map(tuple, top.components[rows, slots].tolist())
     return list(map(Match, [priorities.keys[r] for r in rows.tolist()], keys, scores, components))

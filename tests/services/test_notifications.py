@@ -125,3 +125,13 @@ def test_a_suggestion_cleared_by_an_admin_is_in_the_next_digest(app, mailbox, of
     assert digest["Subject"].startswith("Daily digest: 1 new suggestion for")
     body = digest.get_payload(decode=True).decode()
     assert "Kazan Robotics" in body and f"/suggestions/{row.id}" in body
+
+
+def test_a_run_routing_more_rows_than_one_query_binds_is_told_best_first(app, monkeypatch):
+    # A full re-rank routes 10^5 suggestions; PostgreSQL binds at most 65,535 ids per query.
+    monkeypatch.setattr(notifications, "_IDS_PER_QUERY", 2)
+    priority = f.PriorityFactory()
+    rows = [f.SuggestionFactory(priority=priority, score=s) for s in (0.3, 0.9, 0.5, 0.7, 0.9)]
+    db.session.commit()
+    found = notifications._workable(db.session, [r.id for r in rows])
+    assert [r.id for r in found] == [rows[1].id, rows[4].id, rows[3].id, rows[2].id, rows[0].id]

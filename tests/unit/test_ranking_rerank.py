@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from matchmaker.ranking import PartnershipRanker, RankingError
-from matchmaker.ranking.rerank import RankingIndex, score_one_against_many, top_k_matches
+from matchmaker.ranking.rerank import (
+    RankingIndex,
+    score_one_against_many,
+    top_k_in_blocks,
+    top_k_matches,
+)
 from matchmaker.ranking.synthetic import SyntheticData
 
 
@@ -65,6 +70,31 @@ def test_top_k_equals_brute_force(model, data, chunk_size, block_size, n_jobs) -
         assert list(m.components) == ["text", "sector", "type", "geo"]
         for name, value in m.components.items():
             assert value == pytest.approx(float(comps[name][i, j]), abs=1e-6)
+
+
+@pytest.mark.parametrize("priorities_per_part", [7, 10, 30])
+def test_chunks_of_priorities_over_encoded_blocks_give_exactly_the_whole(
+    model, data, priorities_per_part
+) -> None:
+    """What the distributed re-rank relies on: each chunk job's rows are the whole run's rows,
+    bit for bit (scores, components), over blocks encoded once."""
+    priorities, profiles = data
+    whole = top_k_matches(model, *data, top_k=4, chunk_size=5, block_size=64, n_jobs=1)
+    blocks = [(a, model.transform_profiles(profiles[a : a + 64])) for a in range(0, 257, 64)]
+    keys = [p.key for p in profiles]
+    parts = [
+        top_k_in_blocks(
+            model,
+            priorities[a : a + priorities_per_part],
+            blocks,
+            keys,
+            top_k=4,
+            chunk_size=5,
+            n_jobs=2,
+        )
+        for a in range(0, len(priorities), priorities_per_part)
+    ]
+    assert [m for part in parts for m in part] == whole
 
 
 def test_progress_reports_profiles_scored_after_each_block(model, data) -> None:

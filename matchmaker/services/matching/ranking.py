@@ -27,12 +27,14 @@ from matchmaker.services.matching.upsert import (
 )
 
 
-def _settings() -> tuple[int, float, int]:
+def rank_settings() -> tuple[int, float, int]:
+    """Top-k per priority, the least score suggested, priorities per matrix product."""
     cfg = current_app.config
     return int(cfg["RANK_TOP_K"]), float(cfg["RANK_MIN_SCORE"]), int(cfg["RANK_CHUNK_SIZE"])
 
 
-def _existing(session: Session, *where) -> tuple[list[Suggestion], dict]:
+def existing_suggestions(session: Session, *where) -> tuple[list[Suggestion], dict]:
+    """The suggestions of a scope, as a list and by (priority id, profile id)."""
     rows = list(session.scalars(select(Suggestion).where(*where)))
     return rows, {(r.priority_id, r.profile_id): r for r in rows}
 
@@ -42,13 +44,13 @@ def rank_profile_now(session: Session, profile_id: int) -> RankResult:
     profile = session.get(InterestProfile, profile_id)
     if profile is None:
         return RankResult()
-    rows, existing = _existing(session, Suggestion.profile_id == profile_id)
+    rows, existing = existing_suggestions(session, Suggestion.profile_id == profile_id)
     priorities = features.open_priorities(session)
     if not features.is_rankable_profile(profile) or not priorities:
         result = expire_open(session, rows, "profile is no longer active")
     else:
         name, model = ensure_model(session)
-        top_k, min_score, _ = _settings()
+        top_k, min_score, _ = rank_settings()
         one, others = (
             features.profile_input(profile),
             [features.priority_input(p) for p in priorities],
@@ -72,13 +74,13 @@ def rank_priority_now(session: Session, priority_id: int) -> RankResult:
     priority = session.get(Priority, priority_id)
     if priority is None:
         return RankResult()
-    rows, existing = _existing(session, Suggestion.priority_id == priority_id)
+    rows, existing = existing_suggestions(session, Suggestion.priority_id == priority_id)
     profiles = features.active_profiles(session)
     if not features.is_rankable_priority(priority) or not profiles:
         result = expire_open(session, rows, "priority is not open")
     else:
         name, model = ensure_model(session)
-        top_k, min_score, _ = _settings()
+        top_k, min_score, _ = rank_settings()
         one, others = (
             features.priority_input(priority),
             [features.profile_input(p) for p in profiles],
@@ -113,13 +115,13 @@ def rerank_all(session: Session, progress: Progress | None = None) -> RankResult
     report.note(
         f"ranking {len(priorities)} open priorities against {len(profiles)} active profiles"
     )
-    rows, existing = _existing(session)
+    rows, existing = existing_suggestions(session)
     if not priorities or not profiles:
         result = expire_open(session, rows, "nothing left to rank against")
         session.commit()
         return result
     name, model = ensure_model(session)
-    top_k, min_score, chunk = _settings()
+    top_k, min_score, chunk = rank_settings()
     report.step("scoring", 0, len(profiles))
     matches = top_k_matches(
         model,
@@ -128,6 +130,7 @@ def rerank_all(session: Session, progress: Progress | None = None) -> RankResult
         top_k=top_k,
         min_score=min_score,
         chunk_size=chunk,
+        block_size=int(current_app.config["RANK_BLOCK_SIZE"]),
         # A web worker never forks (an inline job, as without Redis): commands and RQ jobs do.
         processes=not in_web_process(),
         progress=lambda done: report.step("scoring", done, len(profiles)),

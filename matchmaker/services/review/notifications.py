@@ -107,16 +107,20 @@ def _forget_cache(session: Session) -> None:
     session.info.pop("routing.cache", None)
 
 
+_IDS_PER_QUERY = 10_000  # a full re-rank routes 10^5 rows; PostgreSQL binds 65,535 at most
+
+
 def _workable(session: Session, ids: list[int]) -> list[Suggestion]:
-    if not ids:
-        return []
-    return list(
-        session.scalars(
-            select(Suggestion)
-            .where(Suggestion.id.in_(ids), Suggestion.status.in_(WORKABLE))
-            .order_by(Suggestion.score.desc(), Suggestion.id)
+    rows = [
+        row
+        for a in range(0, len(ids), _IDS_PER_QUERY)
+        for row in session.scalars(
+            select(Suggestion).where(
+                Suggestion.id.in_(ids[a : a + _IDS_PER_QUERY]), Suggestion.status.in_(WORKABLE)
+            )
         )
-    )
+    ]
+    return sorted(rows, key=lambda row: (-row.score, row.id))
 
 
 def _queue(session: Session, user: User, rows: list[Suggestion], total: int, kind: str) -> None:

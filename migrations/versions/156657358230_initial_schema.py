@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 2d9c62f7d91d
+Revision ID: 156657358230
 Revises: 
-Create Date: 2026-12-04 09:01:05.762501
+Create Date: 2026-12-04 09:04:35.744591
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '2d9c62f7d91d'
+revision = '156657358230'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -76,6 +76,22 @@ def upgrade():
         batch_op.create_index('ix_outbox_email_due', ['status', 'next_attempt_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_outbox_email_to'), ['to'], unique=False)
 
+    op.create_table('rerank_run',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'running', 'finishing', 'done', 'failed', name='rerankstatus', native_enum=False, length=10), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=True),
+    sa.Column('model_version', sa.String(length=140), nullable=False),
+    sa.Column('data_version', sa.String(length=64), nullable=False),
+    sa.Column('artefact', sa.Text(), nullable=False),
+    sa.Column('chunks_total', sa.Integer(), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('started_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('finished_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rerank_run')),
+    sa.UniqueConstraint('active', name=op.f('uq_rerank_run_active'))
+    )
     op.create_table('office',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('city_id', sa.Integer(), nullable=False),
@@ -95,6 +111,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_office_kind'), ['kind'], unique=False)
         batch_op.create_index(batch_op.f('ix_office_name'), ['name'], unique=False)
 
+    op.create_table('rerank_chunk',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('run_id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.Integer(), nullable=False),
+    sa.Column('priority_ids', sa.JSON(), nullable=False),
+    sa.Column('status', sa.Enum('pending', 'running', 'finishing', 'done', 'failed', name='rerankstatus', native_enum=False, length=10), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('worker', sa.String(length=200), nullable=False),
+    sa.Column('result', sa.JSON(), nullable=False),
+    sa.Column('error', sa.Text(), nullable=False),
+    sa.Column('started_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('finished_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('rank_seconds', sa.Float(), nullable=True),
+    sa.Column('write_seconds', sa.Float(), nullable=True),
+    sa.ForeignKeyConstraint(['run_id'], ['rerank_run.id'], name=op.f('fk_rerank_chunk_run_id_rerank_run'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rerank_chunk')),
+    sa.UniqueConstraint('run_id', 'number', name=op.f('uq_rerank_chunk_run_id_number'))
+    )
     op.create_table('company',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=200), nullable=False),
@@ -766,12 +800,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_company_created_at'))
 
     op.drop_table('company')
+    op.drop_table('rerank_chunk')
     with op.batch_alter_table('office', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_office_name'))
         batch_op.drop_index(batch_op.f('ix_office_kind'))
         batch_op.drop_index(batch_op.f('ix_office_city_id'))
 
     op.drop_table('office')
+    op.drop_table('rerank_run')
     with op.batch_alter_table('outbox_email', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outbox_email_to'))
         batch_op.drop_index('ix_outbox_email_due')
