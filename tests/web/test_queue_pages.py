@@ -9,10 +9,11 @@ from datetime import timedelta
 
 import pytest
 
+from matchmaker.csv_cells import safe_cell
 from matchmaker.extensions import db
 from matchmaker.orm import Suggestion, User, utcnow
-from matchmaker.services.review import audit, notifications, oversight
 from matchmaker.services.review import decisions as review
+from matchmaker.services.review import notifications, oversight
 from tests import factories as f
 
 
@@ -228,7 +229,7 @@ def test_audit_log_filters_and_exports_csv_safely(client, admin):
     [header, line] = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert header[0] == "at_utc"
     assert line[4] == "'=HYPERLINK(1)" and line[8] == "Other: -1+2"
-    assert [audit.safe_cell(v) for v in ("-1", "+1", "@x", "a=b", None)] == [
+    assert [safe_cell(v) for v in ("-1", "+1", "@x", "a=b", None)] == [
         "'-1",
         "'+1",
         "'@x",

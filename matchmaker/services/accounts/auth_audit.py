@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
+from matchmaker.csv_cells import csv_line, within_days
 from matchmaker.orm import AuthEvent, User
-from matchmaker.services.review.audit import EXPORT_MAX, safe_cell
+from matchmaker.services.review.audit import EXPORT_MAX
 
 HEADER = ["at_utc", "event", "email", "user_id", "by", "ip", "user_agent", "detail"]
 
@@ -38,25 +37,15 @@ def auth_events_query(f: AuthEventFilters) -> Select:
                 AuthEvent.user_id.in_(accounts),
             )
         )
-    if f.since:
-        query = query.where(AuthEvent.at >= datetime.combine(f.since, time(), UTC))
-    if f.until:
-        end = datetime.combine(f.until + timedelta(days=1), time(), UTC)
-        query = query.where(AuthEvent.at < end)
+    query = within_days(query, AuthEvent.at, f.since, f.until)
     return query.order_by(AuthEvent.at.desc(), AuthEvent.id.desc())
-
-
-def _line(values: list) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([safe_cell(v) for v in values])
-    return buffer.getvalue()
 
 
 def export_csv(session: Session, f: AuthEventFilters) -> Iterator[str]:
     """The filtered events as CSV lines (at most EXPORT_MAX), safe to open in a spreadsheet."""
-    yield _line(HEADER)
+    yield csv_line(HEADER)
     for event in session.scalars(auth_events_query(f).limit(EXPORT_MAX)):
-        yield _line(
+        yield csv_line(
             [
                 event.at.strftime("%Y-%m-%d %H:%M:%S"),
                 event.kind.value,

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, contains_eager
 
-from matchmaker.csv_cells import safe_cell
+from matchmaker.csv_cells import csv_line
 from matchmaker.orm import Agreement, AgreementEvent, Introduction
 from matchmaker.services.agreements.transitions import RULES
 
@@ -52,17 +50,11 @@ def events_query(action: str = "", q: str = "") -> Select:
     return query.order_by(AgreementEvent.at.desc(), AgreementEvent.id.desc())
 
 
-def _line(values: list) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([safe_cell(v) for v in values])
-    return buffer.getvalue()
-
-
 def export_csv(session: Session, action: str = "", q: str = "") -> Iterator[str]:
-    yield _line(HEADER)
+    yield csv_line(HEADER)
     for event in session.scalars(events_query(action, q).limit(EXPORT_MAX)).unique():
         agreement = event.agreement
-        yield _line(
+        yield csv_line(
             [
                 event.at.strftime("%Y-%m-%d %H:%M:%S"),
                 event.actor_label,

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
-from matchmaker.csv_cells import safe_cell
+from matchmaker.csv_cells import csv_line, within_days
 from matchmaker.orm import Introduction, IntroductionEvent, User
 
 HEADER = [
@@ -57,26 +55,16 @@ def events_query(f: EventFilters) -> Select:
         query = query.where(Introduction.office_id == f.office_id)
     if f.stage:
         query = query.where(IntroductionEvent.to_stage == f.stage)
-    if f.since:
-        query = query.where(IntroductionEvent.at >= datetime.combine(f.since, time(), UTC))
-    if f.until:
-        end = datetime.combine(f.until + timedelta(days=1), time(), UTC)
-        query = query.where(IntroductionEvent.at < end)
+    query = within_days(query, IntroductionEvent.at, f.since, f.until)
     return query.order_by(IntroductionEvent.at.desc(), IntroductionEvent.id.desc())
-
-
-def _line(values: list) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([safe_cell(v) for v in values])
-    return buffer.getvalue()
 
 
 def export_csv(session: Session, f: EventFilters) -> Iterator[str]:
     """The filtered log as CSV lines (at most EXPORT_MAX events)."""
-    yield _line(HEADER)
+    yield csv_line(HEADER)
     for event in session.scalars(events_query(f).limit(EXPORT_MAX)):
         intro = event.introduction
-        yield _line(
+        yield csv_line(
             [
                 event.at.strftime("%Y-%m-%d %H:%M:%S"),
                 (event.actor.email if event.actor else "system"),

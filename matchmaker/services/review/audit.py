@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased, contains_eager
 
-from matchmaker.csv_cells import safe_cell
+from matchmaker.csv_cells import csv_line, within_days
 from matchmaker.orm import ReviewEvent, Suggestion, User
 
 HEADER = [
@@ -60,29 +58,18 @@ def audit_query(f: AuditFilters) -> Select:
         query = query.where(Suggestion.routed_office_id == f.office_id)
     if f.status:
         query = query.where(ReviewEvent.to_status == f.status)
-    if f.since:
-        query = query.where(ReviewEvent.at >= datetime.combine(f.since, time(), UTC))
-    if f.until:
-        query = query.where(
-            ReviewEvent.at < datetime.combine(f.until + timedelta(days=1), time(), UTC)
-        )
+    query = within_days(query, ReviewEvent.at, f.since, f.until)
     return query.order_by(ReviewEvent.at.desc(), ReviewEvent.id.desc())
-
-
-def _line(values: list) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([safe_cell(v) for v in values])
-    return buffer.getvalue()
 
 
 def export_csv(session: Session, f: AuditFilters) -> Iterator[str]:
     """The filtered log as CSV lines (at most EXPORT_MAX events)."""
-    yield _line(HEADER)
+    yield csv_line(HEADER)
     for event in session.scalars(audit_query(f).limit(EXPORT_MAX)):
         s = event.suggestion
         actor = event.actor.email if event.actor else "matchmaker"
         office = s.routed_office.name if s.routed_office else ""
-        yield _line(
+        yield csv_line(
             [
                 event.at.strftime("%Y-%m-%d %H:%M:%S"),
                 actor,

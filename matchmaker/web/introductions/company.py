@@ -9,8 +9,9 @@ from flask_login import current_user
 from matchmaker.authz import company_required
 from matchmaker.extensions import db
 from matchmaker.services.errors import Conflict, DomainError
-from matchmaker.services.introductions import blocks, messages, people, queries, transitions
+from matchmaker.services.introductions import blocks, people, queries, transitions
 from matchmaker.web.conflict import ConflictWithLink
+from matchmaker.web.introductions import thread
 from matchmaker.web.introductions.forms import (
     AcceptForm,
     BlockForm,
@@ -92,18 +93,9 @@ def answer(introduction_id: int, action: str):
 @company_required
 def message(introduction_id: int):
     """Write to the office in the introduction's thread (emailed to it)."""
-    people.visible_introduction(db.session, introduction_id, current_user)  # else 404
-    form = MessageForm()
-    if form.validate_on_submit():
-        try:
-            messages.post_message(db.session, introduction_id, current_user, form.body.data)
-        except DomainError as exc:
-            flash(str(exc), "error")
-        else:
-            flash("Message sent.", "success")
-    else:
-        flash("Write a message first.", "error")
-    return redirect(url_for("company_introductions.detail", introduction_id=introduction_id))
+    return thread.post_from_form(
+        introduction_id, url_for("company_introductions.detail", introduction_id=introduction_id)
+    )
 
 
 @bp.route("/<int:introduction_id>/block", methods=["POST"])

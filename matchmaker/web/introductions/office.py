@@ -3,14 +3,14 @@ introduction with its thread, and the admins' event log."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, render_template, request, url_for
 from flask_login import current_user
 
 from matchmaker.authz import admin_required, staff_or_admin_required
 from matchmaker.extensions import db
 from matchmaker.orm import IntroductionStage
-from matchmaker.services.errors import DomainError
-from matchmaker.services.introductions import audit, messages, people, queries
+from matchmaker.services.introductions import audit, queries
+from matchmaker.web.introductions import thread
 from matchmaker.web.introductions.forms import (
     EventFilterForm,
     MessageForm,
@@ -52,18 +52,9 @@ def detail(introduction_id: int):
 @staff_or_admin_required
 def message(introduction_id: int):
     """Write to the company in the introduction's thread (emailed to its members)."""
-    people.visible_introduction(db.session, introduction_id, current_user)  # else 404
-    form = MessageForm()
-    if form.validate_on_submit():
-        try:
-            messages.post_message(db.session, introduction_id, current_user, form.body.data)
-        except DomainError as exc:
-            flash(str(exc), "error")
-        else:
-            flash("Message sent.", "success")
-    else:
-        flash("Write a message first.", "error")
-    return redirect(url_for("introductions.detail", introduction_id=introduction_id))
+    return thread.post_from_form(
+        introduction_id, url_for("introductions.detail", introduction_id=introduction_id)
+    )
 
 
 @bp.route("/admin/introduction-events")
