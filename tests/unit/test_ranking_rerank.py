@@ -72,12 +72,14 @@ def test_top_k_equals_brute_force(model, data, chunk_size, block_size, n_jobs) -
             assert value == pytest.approx(float(comps[name][i, j]), abs=1e-6)
 
 
-@pytest.mark.parametrize("priorities_per_part", [7, 10, 30])
+@pytest.mark.parametrize("priorities_per_part", [5, 10, 30])
 def test_chunks_of_priorities_over_encoded_blocks_give_exactly_the_whole(
     model, data, priorities_per_part
 ) -> None:
     """What the distributed re-rank relies on: each chunk job's rows are the whole run's rows,
-    bit for bit (scores, components), over blocks encoded once."""
+    bit for bit (scores, components), over blocks encoded once. Chunk jobs hold a multiple of
+    the product size (chunk_size) as distributed.chunk_priorities() makes them: a product of
+    another shape may take another BLAS kernel and round the last float32 bit differently."""
     priorities, profiles = data
     whole = top_k_matches(model, *data, top_k=4, chunk_size=5, block_size=64, n_jobs=1)
     blocks = [(a, model.transform_profiles(profiles[a : a + 64])) for a in range(0, 257, 64)]
