@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import matchmaker
 from matchmaker.ranking import PartnershipRanker, RankingError
 from matchmaker.ranking.learning import (
     Label,
@@ -107,3 +109,21 @@ def test_fit_finds_weights_that_order_the_decisions_and_a_model_that_uses_them()
     new = with_weights(fitted, weights)
     assert new.weights_ == pytest.approx(weights) and new.w_sector == weights["sector"]
     assert fitted.weights_["text"] == pytest.approx(0.75 / 1.3)  # the current model is untouched
+
+
+def test_on_the_dev_set_learning_recovers_what_a_text_only_model_misses(capsys):
+    from matchmaker.ranking.learning_sim import main
+
+    dev = Path(matchmaker.__file__).parent / "data" / "dev"
+    assert main([str(dev), "1,0,0,0"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "decisions=600 train=480 held_out=120"
+    current, learned = (float(x.split("held-out=")[1].split()[0]) for x in lines[2:4])
+    assert learned > current + 0.02
+
+
+def test_the_simulation_says_why_it_cannot_run(capsys, tmp_path):
+    from matchmaker.ranking.learning_sim import main
+
+    assert main([str(tmp_path)]) == 1
+    assert "cannot simulate on" in capsys.readouterr().err
