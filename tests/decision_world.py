@@ -3,7 +3,7 @@ that merely repeat its words and companies that share its sector and partnership
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from tests import factories as f
 
@@ -18,7 +18,7 @@ TOPICS = [
     ("Fair credit and payment tools for neighborhood small businesses", "5222"),
 ]
 GENERIC = "We build products and look for partners in several American cities next year."
-START = datetime(2026, 1, 5, 9, 0)
+START = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def decide(priority, profile, status, at, reason=None):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import partial
 from importlib import resources
 from pathlib import Path
@@ -232,7 +232,7 @@ def evaluate_command(directory: str) -> None:
 @click.command("export-labels")
 @click.argument("directory", type=click.Path(file_okay=False))
 @click.option(
-    "--since", type=click.DateTime(["%Y-%m-%d"]), help="First day of decisions (YYYY-MM-DD)."
+    "--since", type=click.DateTime(["%Y-%m-%d"]), help="First day of decisions (YYYY-MM-DD, UTC)."
 )
 @click.option(
     "--until", type=click.DateTime(["%Y-%m-%d"]), help="Day after the last one (YYYY-MM-DD)."
@@ -248,6 +248,7 @@ def export_labels_command(
 
     if since and until and since >= until:
         raise click.BadParameter("must be after --since", param_hint="--until")
+    since, until = (d.replace(tzinfo=UTC) if d else None for d in (since, until))  # days in UTC
     try:
         result = export_labels(
             db.session,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -116,6 +116,29 @@ def test_train_from_decisions_keeps_weights_that_rank_later_decisions_better(app
     assert rows and {r.model_version for r in rows} == {"learned"}
     assert set(rows[0].components) == {"text", "sector", "type", "geo"}
     assert any("Sector (NAICS) overlap" in s for s in rows[0].explanation["sentences"])
+
+
+def test_the_fit_never_sees_a_decision_of_the_held_out_period(app, runner, monkeypatch):
+    from matchmaker.services.matching import learning
+
+    decision_world(accept_words=False)
+    _base_model(app)
+    seen, fit = [], learning.fit_grid
+
+    def spy(model, comps, train):
+        seen.extend(train)
+        return fit(model, comps, train)
+
+    monkeypatch.setattr(learning, "fit_grid", spy)
+    result = runner.invoke(args=["train", "--from-decisions", "--holdout", "0.5"])
+    assert result.exit_code == 0, result.output
+    [record] = _card(app, result.output.split("saved ")[1].split("/")[-1].split(".joblib")[0])[
+        "from_decisions"
+    ]
+    cutoff = datetime.fromisoformat(record["cutoff"])
+    assert len(seen) == record["train"] == 16
+    assert all(x.decided_at < cutoff for x in seen)
+    assert cutoff == START + timedelta(days=4)
 
 
 def test_train_from_decisions_refuses_weights_that_do_not_beat_the_current_model(app, runner):
