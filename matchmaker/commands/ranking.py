@@ -91,6 +91,14 @@ def train_command(
     from matchmaker.ranking.evaluation import evaluate_dir
     from matchmaker.services.matching.model_store import models_dir, train_model
 
+    ctx = click.get_current_context()
+    given = [
+        f"--{p.replace('_', '-')}"
+        for p in ("holdout", "min_labels")
+        if ctx.get_parameter_source(p) != click.core.ParameterSource.DEFAULT
+    ]
+    if given and not from_decisions:
+        raise click.UsageError(f"{', '.join(given)} applies to --from-decisions only")
     if from_decisions:
         if eval_dir:
             raise click.UsageError("--eval-dir applies to training on the database only")

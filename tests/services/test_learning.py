@@ -181,3 +181,12 @@ def test_train_from_decisions_refuses_without_a_current_model(app, runner):
     assert result.exit_code == 1
     assert "no ranking model" in result.output and "nothing changed" in result.output
     assert not Path(app.config["MODELS_DIR"]).exists()
+
+
+def test_train_refuses_learning_options_without_from_decisions(app, runner):
+    result = runner.invoke(args=["train", "--holdout", "0.3"])
+    assert result.exit_code == 2
+    assert "--holdout applies to --from-decisions only" in result.output
+    assert not Path(app.config["MODELS_DIR"]).exists()
+    bad = runner.invoke(args=["train", "--from-decisions", "--holdout", "1"])
+    assert bad.exit_code == 2 and "--holdout" in bad.output

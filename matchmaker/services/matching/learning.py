@@ -19,7 +19,7 @@ from matchmaker.ranking.learning import (
 from matchmaker.ranking.learning import (
     fit_weights as fit_grid,
 )
-from matchmaker.ranking.persistence import append_card_record, save_model
+from matchmaker.ranking.persistence import append_card_record, read_card, save_model
 from matchmaker.services.errors import DomainError
 from matchmaker.services.matching.features import priority_input, profile_input
 from matchmaker.services.matching.labels import decisions, grade_counts, labelled_rows
@@ -143,8 +143,6 @@ def train_from_decisions(
 
 
 def _history(name: str) -> list:
-    from matchmaker.ranking.persistence import read_card
-
     earlier = read_card(models_dir(), name).get(CARD_KEY)
     return earlier if isinstance(earlier, list) else []
 
