@@ -15,10 +15,21 @@ from matchmaker.extensions import db
 
 def register(app: Flask) -> None:
     """Attach the project's commands to `flask --app matchmaker`."""
-    from matchmaker.commands.ranking import evaluate_command, rank_command, train_command
+    from matchmaker.commands.ranking import (
+        evaluate_command,
+        export_labels_command,
+        rank_command,
+        train_command,
+    )
     from matchmaker.demo import demo_command
 
-    for command in (demo_command, train_command, rank_command, evaluate_command):
+    for command in (
+        demo_command,
+        train_command,
+        rank_command,
+        evaluate_command,
+        export_labels_command,
+    ):
         app.cli.add_command(command)
 
     from matchmaker.commands.companies import register_commands

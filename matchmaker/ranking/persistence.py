@@ -94,6 +94,21 @@ def read_card(models_dir: str | Path, name: str) -> dict[str, Any]:
     return card
 
 
+def append_card_record(
+    models_dir: str | Path, name: str, key: str, record: dict[str, Any]
+) -> dict[str, Any]:
+    """Append a record to the list `key` of a model's card (written whole, then renamed)."""
+    root = Path(models_dir)
+    card = read_card(root, name)
+    history = card.get(key)
+    card[key] = [*(history if isinstance(history, list) else []), record]
+    card_path = _inside(root, root / f"{_check_name(name)}.json")
+    partial = card_path.with_suffix(".json.partial")
+    partial.write_text(json.dumps(card, indent=2, sort_keys=True, default=str), encoding="utf-8")
+    partial.replace(card_path)
+    return card
+
+
 def _newest_name(root: Path) -> str:
     """Return the name of the most recently modified .joblib file in root."""
     files = [p for p in root.glob("*.joblib") if p.is_file() and _NAME.match(p.stem)]
