@@ -1,0 +1,190 @@
+"""The briefing as a PDF (reportlab): the same sections as the HTML page, as tables.
+
+Text is set in DejaVu Sans when the system has it (wide Unicode coverage: names in Greek,
+Cyrillic ...), else in reportlab's bundled Vera; all user text is escaped for reportlab's markup."""
+
+from __future__ import annotations
+
+import io
+import os
+from xml.sax.saxutils import escape
+
+import reportlab
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from matchmaker.services.briefing.report import KINDS, MODES, Briefing, amount, money
+
+DEJAVU = "/usr/share/fonts/truetype/dejavu"
+VERA = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
+FONT, BOLD = "BriefingSans", "BriefingSans-Bold"
+
+
+def _fonts() -> tuple[str, str]:
+    """Register the text fonts once per process (reportlab keeps a registry by name)."""
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        regular, bold = f"{DEJAVU}/DejaVuSans.ttf", f"{DEJAVU}/DejaVuSans-Bold.ttf"
+        if not (os.path.exists(regular) and os.path.exists(bold)):
+            regular, bold = f"{VERA}/Vera.ttf", f"{VERA}/VeraBd.ttf"
+        pdfmetrics.registerFont(TTFont(FONT, regular))
+        pdfmetrics.registerFont(TTFont(BOLD, bold))
+    return FONT, BOLD
+
+
+def _styles() -> dict[str, ParagraphStyle]:
+    font, bold = _fonts()
+    body = ParagraphStyle("body", fontName=font, fontSize=9.5, leading=12.5)
+    return {
+        "title": ParagraphStyle("title", parent=body, fontName=bold, fontSize=17, leading=21),
+        "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=12.5, spaceBefore=10),
+        "body": body,
+        "muted": ParagraphStyle("muted", parent=body, textColor=colors.HexColor("#555555")),
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
+        "head": ParagraphStyle("head", parent=body, fontName=bold, fontSize=8.5, leading=10.5),
+        "hash": ParagraphStyle("hash", parent=body, fontName="Courier", fontSize=7.5, leading=9),
+    }
+
+
+def _table(rows: list[list], widths: list[float], extra: list | None = None) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                *(extra or []),
+            ]
+        )
+    )
+    return table
+
+
+class _Builder:
+    def __init__(self, briefing: Briefing):
+        self.b, self.s, self.flow = briefing, _styles(), []
+        self.width = A4[0] - 36 * mm
+
+    def p(self, text: str, style: str = "body") -> Paragraph:
+        return Paragraph(escape(text), self.s[style])
+
+    def heading(self, text: str) -> None:
+        self.flow.append(self.p(text, "h2"))
+
+    def empty(self, text: str) -> None:
+        self.flow.append(self.p(text, "muted"))
+
+    def head_row(self, *labels: str) -> list[Paragraph]:
+        return [self.p(label, "head") for label in labels]
+
+    def cells(self, *values: str) -> list[Paragraph]:
+        return [self.p(v, "cell") for v in values]
+
+    def agreements(self) -> None:
+        self.heading(f"Signed agreements ({len(self.b.agreements)})")
+        if not self.b.agreements:
+            return self.empty("No agreement was signed in this period.")
+        rows, spans = [self.head_row("Signed", "Agreement", "Parties")], []
+        for a in self.b.agreements:
+            kind = f"{a.title} ({a.kind}{'' if a.status == 'Signed' else ', ' + a.status.lower()})"
+            rows.append(self.cells(f"{a.signed_on:%Y-%m-%d}", kind, "; ".join(a.parties)))
+            rows.append([self.p(f"SHA-256 {a.fingerprint}", "hash"), "", ""])
+            spans.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
+        w = self.width
+        self.flow.append(_table(rows, [0.15 * w, 0.45 * w, 0.40 * w], spans))
+
+    def partnerships(self) -> None:
+        self.heading(f"Active partnerships ({len(self.b.partnerships)})")
+        if not self.b.partnerships:
+            return self.empty("No partnership was active in this period.")
+        rows = [self.head_row("Partner", "Outcomes", "Expected", "Reported at follow-up")]
+        for p in self.b.partnerships:
+            since = f"active since {p.activated_on:%Y-%m-%d}" if p.activated_on else "active"
+            if p.ended_on:
+                since += f", ended {p.ended_on:%Y-%m-%d}"
+            jobs = f"; {p.jobs_expected:,} jobs" if p.jobs_expected is not None else ""
+            done = f"; {p.jobs_actual:,} jobs" if p.jobs_actual is not None else ""
+            reported = f"{p.follow_up}: {money(p.actual)}{done}" if p.follow_up else "not yet"
+            rows.append(
+                self.cells(
+                    f"{p.company} ({p.country}), {p.office}, {since}",
+                    ", ".join(p.outcomes) or "—",
+                    money(p.expected) + jobs,
+                    reported,
+                )
+            )
+        w = self.width
+        self.flow.append(_table(rows, [0.34 * w, 0.22 * w, 0.22 * w, 0.22 * w]))
+        if self.b.totals:
+            self.flow.append(Spacer(1, 4 * mm))
+            totals = [self.head_row("In total", "Expected", "Reported")]
+            totals += [self.cells(lbl, amount(e), amount(r)) for lbl, e, r in self.b.totals]
+            self.flow.append(_table(totals, [0.4 * w, 0.3 * w, 0.3 * w]))
+
+    def companies(self) -> None:
+        self.heading(f"Companies engaged ({self.b.companies})")
+        if not self.b.companies:
+            return self.empty("No company was met in this period.")
+        w = self.width
+        for title, counts in (("Sector (NAICS)", self.b.sectors), ("Country", self.b.countries)):
+            rows = [self.head_row(title, "Companies")]
+            rows += [self.cells(c.label, str(c.count)) for c in counts]
+            self.flow += [_table(rows, [0.75 * w, 0.25 * w]), Spacer(1, 3 * mm)]
+
+    def mix(self) -> None:
+        mix = self.b.mix
+        self.heading(f"Engagement mix ({mix.total} took place)")
+        if not mix.total:
+            return self.empty("No engagement took place in this period.")
+        rows = [self.head_row("Mode", *(label for _k, label in KINDS), "Total")]
+        for mode, label in MODES:
+            rows.append(self.cells(label, *map(str, mix.row(mode)), str(mix.mode_total(mode))))
+        rows.append(
+            self.cells("Total", *(str(mix.kind_total(k)) for k, _l in KINDS), str(mix.total))
+        )
+        first = 0.2 * self.width
+        self.flow.append(
+            _table(rows, [first] + [(self.width - first) / (len(KINDS) + 1)] * (len(KINDS) + 1))
+        )
+
+    def featured(self) -> None:
+        self.heading(f"Featured by the offices ({len(self.b.featured)})")
+        if not self.b.featured:
+            return self.empty("No item was featured for this period.")
+        for f in self.b.featured:
+            self.flow.append(self.p(f"{f.company} · {f.office} · {f.stage}", "head"))
+            self.flow += [self.p(f.summary), Spacer(1, 2 * mm)]
+
+    def build(self) -> list:
+        b = self.b
+        self.flow += [
+            self.p(f"{b.city}: briefing", "title"),
+            self.p(f"{b.period}. Generated {b.generated_at:%Y-%m-%d %H:%M} UTC.", "muted"),
+        ]
+        for section in (self.agreements, self.partnerships, self.companies, self.mix):
+            section()
+        self.featured()
+        return self.flow
+
+
+def render_pdf(briefing: Briefing) -> bytes:
+    """The briefing as the bytes of an A4 PDF."""
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title=briefing.title,
+        author="Matchmaker",
+    )
+    doc.build(_Builder(briefing).build())
+    return out.getvalue()
