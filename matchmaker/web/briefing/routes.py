@@ -16,6 +16,7 @@ from matchmaker.services.errors import Conflict, DomainError
 from matchmaker.web.briefing.forms import BriefingForm, FeatureForm, RemoveFeatureForm
 from matchmaker.web.conflict import ConflictWithLink
 from matchmaker.web.forms import attach_error
+from matchmaker.web.params import id_arg
 
 bp = Blueprint("briefing", __name__)
 
@@ -30,10 +31,10 @@ def _briefing() -> tuple[BriefingForm, report.Briefing | None]:
     form = _form(request.args)
     if not form.validate():
         return form, None
+    # Staff choose no city, but an address naming another city's must not show their own.
+    city_id = form.chosen_city() if current_user.is_admin else id_arg("city_id")
     try:
-        b = report.briefing_for(
-            db.session, current_user, form.chosen_city(), form.start.data, form.end.data
-        )
+        b = report.briefing_for(db.session, current_user, city_id, form.start.data, form.end.data)
     except DomainError as exc:
         attach_error(form, exc)
         return form, None
