@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
@@ -44,26 +45,60 @@ def _styles() -> dict[str, ParagraphStyle]:
         "h2": ParagraphStyle("h2", parent=body, fontName=bold, fontSize=12.5, spaceBefore=10),
         "body": body,
         "muted": ParagraphStyle("muted", parent=body, textColor=colors.HexColor("#555555")),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
         "head": ParagraphStyle("head", parent=body, fontName=bold, fontSize=8.5, leading=10.5),
-        "hash": ParagraphStyle("hash", parent=body, fontName="Courier", fontSize=7.5, leading=9),
     }
 
 
-def _table(rows: list[list], widths: list[float], extra: list | None = None) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
-                ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.HexColor("#bbbbbb")),
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-                *(extra or []),
-            ]
-        )
-    )
-    return table
+CHUNK = 24  # rows per table (even: an agreement is two rows); reportlab re-measures a whole
+# table at each page split, so long lists are cut into tables of CHUNK rows
+SIZE, LEADING, PAD = 8.5, 10.5, 4
+
+
+def _fit(text: str, width: float, font: str = FONT, size: float = SIZE) -> str:
+    """The text broken into lines that fit the column: plain table cells are drawn much faster
+    than paragraphs, which matters for a city with hundreds of partnerships."""
+    lines: list[str] = []
+    for part in text.split("\n"):
+        lines += simpleSplit(part, font, size, width - 2 * PAD) or [""]
+    return "\n".join(lines)
+
+
+def _tables(header: list[str], rows: list[list[str]], widths: list[float], hashes=False):
+    """The rows as tables of CHUNK rows with the header; `hashes`: every second row is a
+    fingerprint spanning the table, in a fixed-width font."""
+    _fonts()
+    style = [
+        ("FONTNAME", (0, 0), (-1, -1), FONT),
+        ("FONTNAME", (0, 0), (-1, 0), BOLD),
+        ("FONTSIZE", (0, 0), (-1, -1), SIZE),
+        ("LEADING", (0, 0), (-1, -1), LEADING),
+        ("LEFTPADDING", (0, 0), (-1, -1), PAD),
+        ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+    ]
+    header = [_fit(h, w, BOLD) for h, w in zip(header, widths, strict=True)]
+    tables = []
+    for first in range(0, max(len(rows), 1), CHUNK):
+        chunk = rows[first : first + CHUNK]
+        body = [[_fit(c, w) for c, w in zip(r, widths, strict=True)] for r in chunk]
+        extra = []
+        for i in range(1, len(body) + 1):
+            if hashes and i % 2 == 0:
+                extra += [
+                    ("SPAN", (0, i), (-1, i)),
+                    ("FONTNAME", (0, i), (-1, i), "Courier"),
+                    ("FONTSIZE", (0, i), (-1, i), 7.5),
+                    ("TOPPADDING", (0, i), (-1, i), 0),
+                ]
+                body[i - 1] = [chunk[i - 1][0], *([""] * (len(widths) - 1))]
+            if not hashes or i % 2 == 0:
+                extra.append(("LINEBELOW", (0, i), (-1, i), 0.25, colors.HexColor("#bbbbbb")))
+        table = Table([header, *body], colWidths=widths, repeatRows=1)
+        table.setStyle(TableStyle(style + extra))
+        tables.append(table)
+    return tables
 
 
 class _Builder:
@@ -80,52 +115,49 @@ class _Builder:
     def empty(self, text: str) -> None:
         self.flow.append(self.p(text, "muted"))
 
-    def head_row(self, *labels: str) -> list[Paragraph]:
-        return [self.p(label, "head") for label in labels]
-
-    def cells(self, *values: str) -> list[Paragraph]:
-        return [self.p(v, "cell") for v in values]
-
     def agreements(self) -> None:
         self.heading(f"Signed agreements ({len(self.b.agreements)})")
         if not self.b.agreements:
             return self.empty("No agreement was signed in this period.")
-        rows, spans = [self.head_row("Signed", "Agreement", "Parties")], []
+        rows = []
         for a in self.b.agreements:
-            kind = f"{a.title} ({a.kind}{'' if a.status == 'Signed' else ', ' + a.status.lower()})"
-            rows.append(self.cells(f"{a.signed_on:%Y-%m-%d}", kind, "; ".join(a.parties)))
-            rows.append([self.p(f"SHA-256 {a.fingerprint}", "hash"), "", ""])
-            spans.append(("SPAN", (0, len(rows) - 1), (-1, len(rows) - 1)))
+            state = "" if a.status == "Signed" else f", {a.status.lower()}"
+            rows.append([f"{a.signed_on:%Y-%m-%d}", f"{a.title}\n{a.kind}{state}",
+                         "; ".join(a.parties)])  # fmt: skip
+            rows.append([f"SHA-256 fingerprint: {a.fingerprint}", "", ""])
         w = self.width
-        self.flow.append(_table(rows, [0.15 * w, 0.45 * w, 0.40 * w], spans))
+        header = ["Signed", "Agreement", "Parties"]
+        self.flow += _tables(header, rows, [0.14 * w, 0.43 * w, 0.43 * w], hashes=True)
 
     def partnerships(self) -> None:
         self.heading(f"Active partnerships ({len(self.b.partnerships)})")
         if not self.b.partnerships:
             return self.empty("No partnership was active in this period.")
-        rows = [self.head_row("Partner", "Outcomes", "Expected", "Reported at follow-up")]
+        rows = []
         for p in self.b.partnerships:
             since = f"active since {p.activated_on:%Y-%m-%d}" if p.activated_on else "active"
             if p.ended_on:
                 since += f", ended {p.ended_on:%Y-%m-%d}"
-            jobs = f"; {p.jobs_expected:,} jobs" if p.jobs_expected is not None else ""
-            done = f"; {p.jobs_actual:,} jobs" if p.jobs_actual is not None else ""
-            reported = f"{p.follow_up}: {money(p.actual)}{done}" if p.follow_up else "not yet"
+            jobs = f"\n{p.jobs_expected:,} jobs" if p.jobs_expected is not None else ""
+            done = f"\n{p.jobs_actual:,} jobs" if p.jobs_actual is not None else ""
+            reported = f"{p.follow_up}:\n{money(p.actual)}{done}" if p.follow_up else "not yet"
             rows.append(
-                self.cells(
-                    f"{p.company} ({p.country}), {p.office}, {since}",
+                [
+                    f"{p.company} ({p.country})\n{p.office}, {since}",
                     ", ".join(p.outcomes) or "—",
                     money(p.expected) + jobs,
                     reported,
-                )
+                ]
             )
         w = self.width
-        self.flow.append(_table(rows, [0.34 * w, 0.22 * w, 0.22 * w, 0.22 * w]))
+        header = ["Partner", "Outcomes", "Expected", "Reported at follow-up"]
+        self.flow += _tables(header, rows, [0.34 * w, 0.22 * w, 0.22 * w, 0.22 * w])
         if self.b.totals:
             self.flow.append(Spacer(1, 4 * mm))
-            totals = [self.head_row("In total", "Expected", "Reported")]
-            totals += [self.cells(lbl, amount(e), amount(r)) for lbl, e, r in self.b.totals]
-            self.flow.append(_table(totals, [0.4 * w, 0.3 * w, 0.3 * w]))
+            totals = [[lbl, amount(e), amount(r)] for lbl, e, r in self.b.totals]
+            self.flow += _tables(
+                ["In total", "Expected", "Reported"], totals, [0.4 * w, 0.3 * w, 0.3 * w]
+            )
 
     def companies(self) -> None:
         self.heading(f"Companies engaged ({self.b.companies})")
@@ -133,25 +165,20 @@ class _Builder:
             return self.empty("No company was met in this period.")
         w = self.width
         for title, counts in (("Sector (NAICS)", self.b.sectors), ("Country", self.b.countries)):
-            rows = [self.head_row(title, "Companies")]
-            rows += [self.cells(c.label, str(c.count)) for c in counts]
-            self.flow += [_table(rows, [0.75 * w, 0.25 * w]), Spacer(1, 3 * mm)]
+            rows = [[c.label, str(c.count)] for c in counts]
+            self.flow += _tables([title, "Companies"], rows, [0.75 * w, 0.25 * w])
+            self.flow.append(Spacer(1, 3 * mm))
 
     def mix(self) -> None:
         mix = self.b.mix
         self.heading(f"Engagement mix ({mix.total} took place)")
         if not mix.total:
             return self.empty("No engagement took place in this period.")
-        rows = [self.head_row("Mode", *(label for _k, label in KINDS), "Total")]
-        for mode, label in MODES:
-            rows.append(self.cells(label, *map(str, mix.row(mode)), str(mix.mode_total(mode))))
-        rows.append(
-            self.cells("Total", *(str(mix.kind_total(k)) for k, _l in KINDS), str(mix.total))
-        )
-        first = 0.2 * self.width
-        self.flow.append(
-            _table(rows, [first] + [(self.width - first) / (len(KINDS) + 1)] * (len(KINDS) + 1))
-        )
+        header = ["Mode", *(label for _k, label in KINDS), "Total"]
+        rows = [[label, *map(str, mix.row(m)), str(mix.mode_total(m))] for m, label in MODES]
+        rows.append(["Total", *(str(mix.kind_total(k)) for k, _l in KINDS), str(mix.total)])
+        first, columns = 0.2 * self.width, len(KINDS) + 1
+        self.flow += _tables(header, rows, [first] + [(self.width - first) / columns] * columns)
 
     def featured(self) -> None:
         self.heading(f"Featured by the offices ({len(self.b.featured)})")
