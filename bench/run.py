@@ -15,6 +15,7 @@ BENCHMARKS = {
     "ranking": HERE / "bench_ranking.py",
     "queue": HERE / "bench_queue.py",
     "auth": HERE / "bench_auth.py",
+    "briefing": HERE / "bench_briefing.py",
 }
 
 

@@ -15,6 +15,7 @@ from matchmaker.orm.agreements import (
 )
 from matchmaker.orm.auth_events import AuthEvent, AuthEventKind
 from matchmaker.orm.base import Base, utcnow
+from matchmaker.orm.briefing import BriefingFeature
 from matchmaker.orm.company import Company, CompanyStatus, InterestProfile, ProfileStatus
 from matchmaker.orm.engagements import (
     Engagement,
@@ -58,6 +59,7 @@ __all__ = [
     "AuthEventKind",
     "BackgroundJob",
     "Base",
+    "BriefingFeature",
     "JobStatus",
     "City",
     "Company",

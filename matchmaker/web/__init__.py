@@ -73,6 +73,9 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(agreements_bp)
     app.register_blueprint(signing_bp)
+    from matchmaker.web.briefing.routes import bp as briefing_bp
+
+    app.register_blueprint(briefing_bp)
 
     from matchmaker import countries, naics
 

@@ -382,6 +382,29 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         PUBLIC,
     ),
     "signing.verify": ("GET", lambda w: "/verify", PUBLIC),
+    # city briefing (issue 11.2): staff brief on their own city (B asking for A's city: 404)
+    "briefing.start": ("GET", lambda w: "/briefing", STAFF_OR_ADMIN),
+    "briefing.document": (
+        "GET",
+        lambda w: f"/briefing/document?city_id={w.city_a.id}&start=2026-01-01&end=2026-03-31",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "briefing.pdf": (
+        "GET",
+        lambda w: f"/briefing/briefing.pdf?city_id={w.city_a.id}&start=2026-01-01&end=2026-03-31",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    "briefing.feature": (
+        "GET",
+        lambda w: f"/introductions/{w.follow_up_a.introduction_id}/briefing",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
+    # an empty form removes nothing: back to the feature's page
+    "briefing.unfeature": (
+        "POST",
+        lambda w: f"/introductions/{w.follow_up_a.introduction_id}/briefing/remove",
+        expect(LOGIN, 403, 403, 302, 404, 302),
+    ),
 }
 
 

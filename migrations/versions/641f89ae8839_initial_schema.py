@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 156657358230
+Revision ID: 641f89ae8839
 Revises: 
-Create Date: 2026-12-04 09:04:35.744591
+Create Date: 2026-12-04 13:44:04.883583
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '156657358230'
+revision = '641f89ae8839'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -476,6 +476,26 @@ def upgrade():
         batch_op.create_index('ix_agreement_introduction_status', ['introduction_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_agreement_status'), ['status'], unique=False)
 
+    op.create_table('briefing_feature',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('introduction_id', sa.Integer(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
+    sa.Column('summary', sa.Text(), nullable=False),
+    sa.Column('marked_by_id', sa.Integer(), nullable=True),
+    sa.Column('marked_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['introduction_id'], ['introduction.id'], name=op.f('fk_briefing_feature_introduction_id_introduction')),
+    sa.ForeignKeyConstraint(['marked_by_id'], ['user.id'], name=op.f('fk_briefing_feature_marked_by_id_user')),
+    sa.ForeignKeyConstraint(['office_id'], ['office.id'], name=op.f('fk_briefing_feature_office_id_office')),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['user.id'], name=op.f('fk_briefing_feature_updated_by_id_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_briefing_feature')),
+    sa.UniqueConstraint('introduction_id', name=op.f('uq_briefing_feature_introduction_id'))
+    )
+    with op.batch_alter_table('briefing_feature', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_briefing_feature_office_id'), ['office_id'], unique=False)
+
     op.create_table('engagement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('introduction_id', sa.Integer(), nullable=False),
@@ -712,6 +732,10 @@ def downgrade():
         batch_op.drop_index('ix_engagement_intro_start')
 
     op.drop_table('engagement')
+    with op.batch_alter_table('briefing_feature', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_briefing_feature_office_id'))
+
+    op.drop_table('briefing_feature')
     with op.batch_alter_table('agreement', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_agreement_status'))
         batch_op.drop_index('ix_agreement_introduction_status')
