@@ -73,6 +73,9 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(agreements_bp)
     app.register_blueprint(signing_bp)
+    from matchmaker.web.demand.routes import bp as demand_bp
+
+    app.register_blueprint(demand_bp)
 
     from matchmaker import countries, naics
 
