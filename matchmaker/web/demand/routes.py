@@ -11,7 +11,7 @@ from matchmaker.services.demand.chart import bar_chart
 from matchmaker.web.demand.forms import DemandFilterForm
 from matchmaker.web.params import page_number
 
-bp = Blueprint("demand", __name__, url_prefix="/demand")
+bp = Blueprint("demand", __name__)
 PER_PAGE = 25
 
 
@@ -28,7 +28,7 @@ def _csv(lines, name: str) -> Response:
     )
 
 
-@bp.route("")
+@bp.route("/demand")
 @staff_or_admin_required
 def overview():
     """Demand by the chosen dimension, with covering cities, gaps and the monthly trend."""
@@ -40,7 +40,7 @@ def overview():
     )
 
 
-@bp.route(".csv")
+@bp.route("/demand.csv")
 @staff_or_admin_required
 def table_csv():
     """The demand table of the chosen dimension and filters, every row, as CSV."""
@@ -48,7 +48,7 @@ def table_csv():
     return _csv(report.table_csv(report.demand_rows(db.session, f)), f"demand-{f.dimension}.csv")
 
 
-@bp.route("/trend.csv")
+@bp.route("/demand/trend.csv")
 @staff_or_admin_required
 def trend_csv():
     """The monthly trend drawn on the page, as CSV."""

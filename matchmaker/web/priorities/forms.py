@@ -87,14 +87,14 @@ class EditPriorityForm(PostPriorityForm):
 def prefill(args) -> dict:
     """Start values for a new priority from a link (the company-demand page's gaps): only known
     NAICS codes, partnership types and countries are taken; anything else is ignored."""
+
+    def listed(name: str, known) -> list[str]:
+        return [c for c in codes.split_codes(",".join(args.getlist(name))) if known(c)]
+
     return {
-        "naics_sectors": [
-            c for c in codes.split_codes(args.getlist("naics_sectors")) if naics.is_valid(c)
-        ],
+        "naics_sectors": listed("naics_sectors", naics.is_valid),
         "partnership_types": [
             t for t in args.getlist("partnership_types") if t in vocab.PARTNERSHIP_TYPES
         ],
-        "target_countries": [
-            c for c in codes.split_codes(args.getlist("target_countries")) if codes.is_country(c)
-        ],
+        "target_countries": listed("target_countries", codes.is_country),
     }
