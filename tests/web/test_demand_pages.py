@@ -172,3 +172,5 @@ def test_long_tables_are_paged(client, auth, app):
     second = client.get("/demand?dimension=country&page=2").get_data(as_text=True)
     assert len(_tables(second)["demand-table"]) == 5
     assert len(_csv(client, "/demand.csv?dimension=country&page=2")) == 30
+    past_the_end = client.get("/demand?dimension=country&page=9").get_data(as_text=True)
+    assert len(_tables(past_the_end)["demand-table"]) == 5 and "Page 2 of 2" in past_the_end

@@ -87,6 +87,7 @@ def demand_rows(
 
 def page_of(rows: list, page: int, per_page: int) -> RowPage:
     """The rows of one page (buckets are few: at most a few hundred, already aggregated)."""
+    page = min(page, max(1, math.ceil(len(rows) / per_page)))  # past the end: the last page
     start = (page - 1) * per_page
     return RowPage(rows[start : start + per_page], page, per_page, len(rows))
 
