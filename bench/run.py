@@ -1,6 +1,6 @@
 """Run every benchmark in turn; each prints its figures on stdout, progress on stderr.
 
-Usage: python bench/run.py [--small] [--only ranking|queue|auth]
+Usage: python bench/run.py [--small] [--only ranking|queue|auth|demand]
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ BENCHMARKS = {
     "queue": HERE / "bench_queue.py",
     "auth": HERE / "bench_auth.py",
     "briefing": HERE / "bench_briefing.py",
+    "demand": HERE / "bench_demand.py",
 }
 
 

@@ -76,6 +76,9 @@ def register(app: Flask) -> None:
     from matchmaker.web.briefing.routes import bp as briefing_bp
 
     app.register_blueprint(briefing_bp)
+    from matchmaker.web.demand.routes import bp as demand_bp
+
+    app.register_blueprint(demand_bp)
 
     from matchmaker import countries, naics
 

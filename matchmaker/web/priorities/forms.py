@@ -14,7 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
-from matchmaker import vocab
+from matchmaker import codes, naics, vocab
 from matchmaker.orm import PriorityStatus
 from matchmaker.services.organisations.priorities import DESCRIPTION_MAX, TITLE_MAX
 from matchmaker.web.fields import CodeListField, choices, country_codes, naics_codes
@@ -82,3 +82,19 @@ class EditPriorityForm(PostPriorityForm):
         if current != PriorityStatus.DRAFT:
             published = [s for s in STATUS_LABELS if s != PriorityStatus.DRAFT]
             self.status.choices = choices((s.value, STATUS_LABELS[s]) for s in published)
+
+
+def prefill(args) -> dict:
+    """Start values for a new priority from a link (the company-demand page's gaps): only known
+    NAICS codes, partnership types and countries are taken; anything else is ignored."""
+
+    def listed(name: str, known) -> list[str]:
+        return [c for c in codes.split_codes(",".join(args.getlist(name))) if known(c)]
+
+    return {
+        "naics_sectors": listed("naics_sectors", naics.is_valid),
+        "partnership_types": [
+            t for t in args.getlist("partnership_types") if t in vocab.PARTNERSHIP_TYPES
+        ],
+        "target_countries": listed("target_countries", codes.is_country),
+    }

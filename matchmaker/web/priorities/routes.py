@@ -14,7 +14,7 @@ from matchmaker.services.organisations import offices as org
 from matchmaker.services.organisations import priorities
 from matchmaker.web.forms import attach_error
 from matchmaker.web.params import id_arg, paginate
-from matchmaker.web.priorities.forms import EditPriorityForm, PostPriorityForm
+from matchmaker.web.priorities.forms import EditPriorityForm, PostPriorityForm, prefill
 
 bp = Blueprint("priorities", __name__)
 bp.add_app_template_filter(codes.country_name, "country_name")
@@ -67,8 +67,8 @@ def dashboard():
 @bp.route("/office/priorities/new", methods=["GET", "POST"])
 @staff_required
 def new_priority():
-    """Post a new priority for one's office."""
-    form = PostPriorityForm()
+    """Post a new priority for one's office (a link may prefill sectors, types, countries)."""
+    form = PostPriorityForm(data=prefill(request.args))
     if form.validate_on_submit():
         try:
             priority = priorities.post_priority(

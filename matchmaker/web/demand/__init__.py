@@ -1,0 +1,1 @@
+"""Staff and admins: what companies look for across all cities, coverage and gaps."""
