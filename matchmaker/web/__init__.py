@@ -73,6 +73,9 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(agreements_bp)
     app.register_blueprint(signing_bp)
+    from matchmaker.web.metrics.routes import bp as metrics_bp
+
+    app.register_blueprint(metrics_bp)
 
     from matchmaker import countries, naics
 
