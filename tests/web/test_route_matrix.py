@@ -382,6 +382,13 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         PUBLIC,
     ),
     "signing.verify": ("GET", lambda w: "/verify", PUBLIC),
+    # staff see their own office (the default) and city; another office's metrics answer 404
+    "metrics.page": ("GET", lambda w: "/metrics", STAFF_OR_ADMIN),
+    "metrics.csv": (
+        "GET",
+        lambda w: f"/metrics.csv?scope=office:{w.office_a.id}",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
 }
 
 

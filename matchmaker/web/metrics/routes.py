@@ -13,7 +13,7 @@ from matchmaker.services.metrics.scope import scope_choices
 from matchmaker.web.fields import choices
 from matchmaker.web.metrics.forms import MetricsForm
 
-bp = Blueprint("metrics", __name__, url_prefix="/metrics")
+bp = Blueprint("metrics", __name__)
 
 
 def _report() -> tuple[MetricsForm, Report | None]:
@@ -33,7 +33,7 @@ def _report() -> tuple[MetricsForm, Report | None]:
         return form, None
 
 
-@bp.route("")
+@bp.route("/metrics")
 @staff_or_admin_required
 def page():
     """The funnel, timings, modes and outcomes as charts with their tables."""
@@ -42,7 +42,7 @@ def page():
     return html, 200 if report else 400
 
 
-@bp.route(".csv")
+@bp.route("/metrics.csv")
 @staff_or_admin_required
 def csv():
     """Exactly the rows the page charts and tabulates, as CSV."""
