@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import DateTime, Integer, case, func, literal, null, select, union_all
+from sqlalchemy import Integer, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from matchmaker.orm import (
@@ -47,8 +47,6 @@ STAGE_STEP = {
     S.AGREEMENT_SIGNED: 4,
     S.ACTIVE: 5,
 }
-# Events whose time is the time a step was reached.
-EVENT_STEP = {S.INTRODUCED: 2, S.ENGAGED: 3, S.AGREEMENT_SIGNED: 4, S.ACTIVE: 5}
 ST = SuggestionStatus
 STATUS_STEP = {
     ST.ACCEPTED: 1,
@@ -81,79 +79,130 @@ def _rank(column, table: dict) -> object:
     return case({k.value: v for k, v in table.items()}, value=column, else_=0)
 
 
-def _marks(period: Period):
-    """(suggestion id, step, when) for every sign of progress: one UNION ALL, no Python loop."""
+def _greatest(*values) -> object:
+    """The largest of a few non-null integers (SQLite's max() and PostgreSQL's GREATEST differ)."""
+    best = values[0]
+    for value in values[1:]:
+        best = case((value > best, value), else_=best)
+    return best
+
+
+def _introductions(period: Period):
+    """One row per introduction that may belong to the cohort: how far it went and when.
+
+    Correlated subqueries on the event index, one lookup per introduction and step, rather than
+    a join and sort of every event: the work grows with the introductions, not their history.
+    """
     i, e, a = Introduction, IntroductionEvent, Agreement
-    # An introduction cannot be older than its suggestion: older ones cannot be in the cohort.
-    recent = i.requested_at >= start_of(period.since)
-    no_time = null().cast(DateTime)
-    timed = case({k.value: e.at for k in EVENT_STEP}, value=e.to_stage, else_=no_time)
-    return union_all(
+
+    def first(stage: IntroductionStage):
+        return (
+            select(func.min(e.at))
+            .where(e.introduction_id == i.id, e.to_stage == stage.value)
+            .scalar_subquery()
+        )
+
+    furthest_event = (
+        select(func.max(_rank(e.to_stage, STAGE_STEP)))
+        .where(e.introduction_id == i.id)
+        .scalar_subquery()
+    )
+    signed_at = (
+        select(func.min(a.signed_at))
+        .where(a.introduction_id == i.id, a.signed_at.is_not(None))
+        .scalar_subquery()
+    )
+    return (
         select(
-            i.suggestion_id.label("sid"), literal(1, Integer).label("step"), i.requested_at
-        ).where(recent),
-        select(i.suggestion_id, _rank(i.stage, STAGE_STEP), no_time).where(recent),
-        select(i.suggestion_id, _rank(e.to_stage, EVENT_STEP | STAGE_STEP), timed)
-        .join(i, i.id == e.introduction_id)
-        .where(recent),
-        select(i.suggestion_id, literal(4, Integer), a.signed_at)
-        .join(i, i.id == a.introduction_id)
-        .where(recent, a.signed_at.is_not(None)),
-    ).subquery("marks")
+            i.suggestion_id.label("sid"),
+            _rank(i.stage, STAGE_STEP).label("by_stage"),
+            furthest_event.label("by_event"),
+            i.requested_at.label("t1"),
+            first(S.INTRODUCED).label("t2"),
+            first(S.ENGAGED).label("t3"),
+            func.coalesce(signed_at, first(S.AGREEMENT_SIGNED)).label("t4"),
+            first(S.ACTIVE).label("t5"),
+        )
+        # An introduction cannot be older than its suggestion: older ones cannot be in the cohort.
+        .where(i.requested_at >= start_of(period.since))
+        .subquery("intros")
+    )
 
 
-def cohort(scope: Scope, period: Period):
-    """One row per suggestion of the cohort: created (t0), furthest step, when each was reached."""
-    marks = _marks(period)
-    mark_at = marks.c.requested_at  # the union's third column keeps the first select's name
+def progressed(scope: Scope, period: Period):
+    """One row per suggestion of the cohort that went past "suggested": created (t0), the
+    furthest step (level) and when each step was first reached (t1..t5). Every accepted
+    suggestion has an introduction (the acceptance opens it in the same transaction)."""
+    intros = _introductions(period)
     progress = (
         select(
-            marks.c.sid,
-            func.max(marks.c.step).label("level"),
-            *(
-                func.min(case((marks.c.step == k, mark_at))).label(f"t{k}")
-                for k in range(1, len(STEPS))
-            ),
+            intros.c.sid,
+            func.max(intros.c.by_stage).label("by_stage"),
+            func.max(intros.c.by_event).label("by_event"),
+            *(func.min(intros.c[f"t{k}"]).label(f"t{k}") for k in range(1, len(STEPS))),
         )
-        .group_by(marks.c.sid)
+        .group_by(intros.c.sid)
         .subquery("progress")
     )
     s = Suggestion
-    reached = func.coalesce(progress.c.level, 0)
-    by_status = _rank(s.status, STATUS_STEP)
+    # From the few progressed suggestions to their suggestion row by primary key, never from
+    # every suggestion of the period to a grouped subquery.
     return (
         select(
-            s.id,
             s.created_at.label("t0"),
-            case((reached >= by_status, reached), else_=by_status).label("level"),
+            # Each expression here is a plain column: repeating it in the CASEs costs nothing.
+            _greatest(
+                progress.c.by_stage,
+                func.coalesce(progress.c.by_event, 0),
+                case((progress.c.t4.is_not(None), 4), else_=0),
+                case((progress.c.t5.is_not(None), 5), else_=0),
+                _rank(s.status, STATUS_STEP),
+            ).label("level"),
             *(progress.c[f"t{k}"] for k in range(1, len(STEPS))),
         )
-        .outerjoin(progress, progress.c.sid == s.id)
+        .select_from(progress)
+        .join(s, s.id == progress.c.sid)
         .where(scope.offices(s.routed_office_id), within(s.created_at, period.since, period.until))
-        .cte("cohort")
     )
 
 
 def funnel(session: Session, scope: Scope, period: Period) -> tuple[list[Step], list[Median]]:
     """The steps with their counts, and the median days between consecutive steps."""
-    c = cohort(scope, period)
-    counts = session.execute(
-        select(
-            func.count(),
-            *(func.coalesce(func.sum(case((c.c.level >= k, 1), else_=0)), 0) for k in range(1, 6)),
-        )
-    ).one()
-    steps = [Step(key, label, int(n or 0)) for (key, label), n in zip(STEPS, counts, strict=True)]
-    gaps = union_all(
-        *(
-            select(
-                literal(k, Integer).label("grp"),
-                days_between(c.c[f"t{k - 1}"], c.c[f"t{k}"]).label("value"),
-            )
-            for k in range(1, len(STEPS))
+    s = Suggestion
+    suggested = session.scalar(
+        select(func.count()).where(
+            scope.offices(s.routed_office_id), within(s.created_at, period.since, period.until)
         )
     )
-    found = {int(k): (float(d), int(n)) for k, d, n in session.execute(medians(gaps))}
+    # One statement: the cohort is computed once (materialized), then counted per step and
+    # cross-joined with the step numbers for the medians.
+    c = progressed(scope, period).cte("cohort").prefix_with("MATERIALIZED")
+    ks = union_all(*(select(literal(k, Integer).label("k")) for k in range(1, len(STEPS))))
+    ks = ks.subquery("ks")
+    times = [c.c[f"t{k}"] for k in range(len(STEPS))]
+    before = case({k: times[k - 1] for k in range(1, len(STEPS))}, value=ks.c.k)
+    after = case({k: times[k] for k in range(1, len(STEPS))}, value=ks.c.k)
+    gaps = select(ks.c.k.label("grp"), days_between(before, after).label("value")).select_from(
+        c.join(ks, literal(True))
+    )
+    reached = (
+        select(
+            literal(-k, Integer),
+            func.coalesce(func.sum(case((c.c.level >= k, 1), else_=0)), 0),
+            literal(0, Integer),
+        )
+        for k in range(1, len(STEPS))
+    )
+    found, counts = {}, {}
+    for k, figure, n in session.execute(union_all(medians(gaps), *reached)):
+        if k < 0:
+            counts[-k] = int(figure or 0)
+        else:
+            found[int(k)] = (float(figure), int(n))
+    steps = [
+        Step(key, label, suggested if k == 0 else counts.get(k, 0))
+        for k, (key, label) in enumerate(STEPS)
+    ]
     return steps, [
         Median(key, f"{STEPS[k - 1][1]} to {label.lower()}", *found.get(k, (None, 0)))
         for k, (key, label) in enumerate(STEPS)

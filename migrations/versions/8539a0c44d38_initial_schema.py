@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 156657358230
+Revision ID: 8539a0c44d38
 Revises: 
-Create Date: 2026-12-04 09:04:35.744591
+Create Date: 2026-12-04 14:02:33.120641
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '156657358230'
+revision = '8539a0c44d38'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -400,6 +400,7 @@ def upgrade():
     )
     with op.batch_alter_table('suggestion', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_suggestion_company_id'), ['company_id'], unique=False)
+        batch_op.create_index('ix_suggestion_office_created', ['routed_office_id', 'created_at', 'status'], unique=False)
         batch_op.create_index('ix_suggestion_profile', ['profile_id'], unique=False)
         batch_op.create_index('ix_suggestion_queue', ['routed_office_id', 'status', 'score', 'id'], unique=False)
         batch_op.create_index('ix_suggestion_routed', ['routed_office_id', 'routed_at'], unique=False)
@@ -557,6 +558,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_introduction_event_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_introduction_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_introduction_event_introduction_id'), ['introduction_id'], unique=False)
+        batch_op.create_index('ix_introduction_event_stage', ['introduction_id', 'to_stage', 'at'], unique=False)
 
     op.create_table('introduction_message',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -698,6 +700,7 @@ def downgrade():
 
     op.drop_table('introduction_message')
     with op.batch_alter_table('introduction_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_introduction_event_stage')
         batch_op.drop_index(batch_op.f('ix_introduction_event_introduction_id'))
         batch_op.drop_index(batch_op.f('ix_introduction_event_at'))
         batch_op.drop_index(batch_op.f('ix_introduction_event_actor_id'))
@@ -735,6 +738,7 @@ def downgrade():
         batch_op.drop_index('ix_suggestion_routed')
         batch_op.drop_index('ix_suggestion_queue')
         batch_op.drop_index('ix_suggestion_profile')
+        batch_op.drop_index('ix_suggestion_office_created')
         batch_op.drop_index(batch_op.f('ix_suggestion_company_id'))
 
     op.drop_table('suggestion')
