@@ -175,15 +175,16 @@ def funnel(session: Session, scope: Scope, period: Period) -> tuple[list[Step], 
         )
     )
     # One statement: the cohort is computed once (materialized), then counted per step and
-    # cross-joined with the step numbers for the medians.
+    # read once per pair of steps for the medians.
     c = progressed(scope, period).cte("cohort").prefix_with("MATERIALIZED")
-    ks = union_all(*(select(literal(k, Integer).label("k")) for k in range(1, len(STEPS))))
-    ks = ks.subquery("ks")
     times = [c.c[f"t{k}"] for k in range(len(STEPS))]
-    before = case({k: times[k - 1] for k in range(1, len(STEPS))}, value=ks.c.k)
-    after = case({k: times[k] for k in range(1, len(STEPS))}, value=ks.c.k)
-    gaps = select(ks.c.k.label("grp"), days_between(before, after).label("value")).select_from(
-        c.join(ks, literal(True))
+    gaps = union_all(
+        *(
+            select(literal(k, Integer).label("grp"), days_between(times[k - 1], times[k])).where(
+                times[k - 1].is_not(None), times[k].is_not(None)
+            )
+            for k in range(1, len(STEPS))
+        )
     )
     reached = (
         select(

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from matchmaker.orm import Agreement, Engagement, EngagementMode, EngagementStatus
 from matchmaker.services.metrics.period import Period
@@ -59,18 +59,26 @@ def by_mode(session: Session, scope: Scope, period: Period) -> list[ModeFigures]
         .where(*in_scope, within(e.starts_at, period.since, period.until))
         .group_by(e.mode)
     ).all()
+    # Per introduction: its meetings held (the index on introduction, start serves the grouping),
+    # kept when the first one falls in the period; then that first meeting's mode.
     held = (
         select(
-            e.introduction_id,
-            e.mode,
-            e.starts_at,
-            func.row_number()
-            .over(partition_by=e.introduction_id, order_by=(e.starts_at, e.id))
-            .label("rn"),
-            func.count().over(partition_by=e.introduction_id).label("held"),
+            e.introduction_id.label("intro"),
+            func.min(e.starts_at).label("first_at"),
+            func.count().label("held"),
         )
         .where(*in_scope, e.status == HELD)
+        .group_by(e.introduction_id)
+        .having(within(func.min(e.starts_at), period.since, period.until))
         .subquery("held")
+    )
+    first = aliased(Engagement)
+    first_mode = (
+        select(first.mode)
+        .where(first.introduction_id == held.c.intro, first.status == HELD)
+        .order_by(first.starts_at, first.id)
+        .limit(1)
+        .scalar_subquery()
     )
     signed = (
         select(Agreement.introduction_id, func.count().label("n"))
@@ -78,17 +86,24 @@ def by_mode(session: Session, scope: Scope, period: Period) -> list[ModeFigures]
         .group_by(Agreement.introduction_id)
         .subquery("signed")
     )
+    firsts_of = (
+        select(
+            first_mode.label("mode"),
+            held.c.held,
+            signed.c.n,
+        )
+        .select_from(held)
+        .outerjoin(signed, signed.c.introduction_id == held.c.intro)
+        .subquery("firsts")
+    )
     per_intro = session.execute(
         select(
-            held.c.mode,
+            firsts_of.c.mode,
             func.count(),
-            func.count(signed.c.introduction_id),
-            func.coalesce(func.sum(signed.c.n), 0),
-            func.coalesce(func.sum(case((signed.c.n.is_not(None), held.c.held))), 0),
-        )
-        .outerjoin(signed, signed.c.introduction_id == held.c.introduction_id)
-        .where(held.c.rn == 1, within(held.c.starts_at, period.since, period.until))
-        .group_by(held.c.mode)
+            func.count(firsts_of.c.n),
+            func.coalesce(func.sum(firsts_of.c.n), 0),
+            func.coalesce(func.sum(case((firsts_of.c.n.is_not(None), firsts_of.c.held))), 0),
+        ).group_by(firsts_of.c.mode)
     ).all()
     meetings = {EngagementMode(m): row for m, *row in per_meeting}
     firsts = {EngagementMode(m): row for m, *row in per_intro}

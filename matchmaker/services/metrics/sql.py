@@ -43,19 +43,15 @@ def _days_postgresql(element, compiler, **kw):
 
 
 def medians(values: Select) -> Select:
-    """The median of `value` per `grp` of a query selecting exactly (grp, value); nulls ignored."""
+    """The median of `value` per `grp` of a query selecting exactly (grp, value), no nulls."""
     inner = values.subquery("vals")
-    grp, value = inner.c.grp, inner.c.value
-    ranked = (
-        select(
-            grp.label("grp"),
-            value.label("value"),
-            func.row_number().over(partition_by=grp, order_by=value).label("rn"),
-            func.count().over(partition_by=grp).label("n"),
-        )
-        .where(value.is_not(None))
-        .subquery("ranked")
-    )
+    grp, value = inner.c[0], inner.c[1]
+    ranked = select(
+        grp.label("grp"),
+        value.label("value"),
+        func.row_number().over(partition_by=grp, order_by=value).label("rn"),
+        func.count().over(partition_by=grp).label("n"),
+    ).subquery("ranked")
     # Integer division in both databases: rows (n+1)/2 and (n+2)/2 are the middle one or two.
     low = (ranked.c.n + 1) // 2
     high = (ranked.c.n + 2) // 2
