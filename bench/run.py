@@ -1,6 +1,6 @@
 """Run every benchmark in turn; each prints its figures on stdout, progress on stderr.
 
-Usage: python bench/run.py [--small] [--only ranking|queue|auth]
+Usage: python bench/run.py [--small] [--only ranking|queue|auth|metrics]
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ BENCHMARKS = {
     "ranking": HERE / "bench_ranking.py",
     "queue": HERE / "bench_queue.py",
     "auth": HERE / "bench_auth.py",
+    "metrics": HERE / "bench_metrics.py",
 }
 
 
