@@ -1,6 +1,7 @@
 """Run every benchmark in turn; each prints its figures on stdout, progress on stderr.
 
 Usage: python bench/run.py [--small] [--only ranking|queue|auth|demand]
+Usage: python bench/run.py [--small] [--only ranking|queue|auth|metrics]
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ BENCHMARKS = {
     "auth": HERE / "bench_auth.py",
     "briefing": HERE / "bench_briefing.py",
     "demand": HERE / "bench_demand.py",
+    "metrics": HERE / "bench_metrics.py",
 }
 
 

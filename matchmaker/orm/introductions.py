@@ -113,6 +113,10 @@ class IntroductionEvent(Base):
     """One transition of an introduction: never updated, never deleted."""
 
     __tablename__ = "introduction_event"
+    __table_args__ = (
+        # Metrics: when an introduction first reached a stage (one index lookup per stage).
+        Index("ix_introduction_event_stage", "introduction_id", "to_stage", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     introduction_id: Mapped[int] = mapped_column(ForeignKey("introduction.id"), index=True)

@@ -39,6 +39,8 @@ class Suggestion(Base):
         Index("ix_suggestion_profile", "profile_id"),
         # Digests and the admin backlog: what was routed to an office since a given time.
         Index("ix_suggestion_routed", "routed_office_id", "routed_at"),
+        # Metrics: an office's suggestions created in a period, and how far each went (covering).
+        Index("ix_suggestion_office_created", "routed_office_id", "created_at", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -79,6 +79,9 @@ def register(app: Flask) -> None:
     from matchmaker.web.demand.routes import bp as demand_bp
 
     app.register_blueprint(demand_bp)
+    from matchmaker.web.metrics.routes import bp as metrics_bp
+
+    app.register_blueprint(metrics_bp)
 
     from matchmaker import countries, naics
 

@@ -408,6 +408,13 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         lambda w: f"/introductions/{w.follow_up_a.introduction_id}/briefing/remove",
         expect(LOGIN, 403, 403, 302, 404, 302),
     ),
+    # staff see their own office (the default) and city; another office's metrics answer 404
+    "metrics.page": ("GET", lambda w: "/metrics", STAFF_OR_ADMIN),
+    "metrics.csv": (
+        "GET",
+        lambda w: f"/metrics.csv?scope=office:{w.office_a.id}",
+        expect(LOGIN, 403, 403, 200, 404, 200),
+    ),
 }
 
 

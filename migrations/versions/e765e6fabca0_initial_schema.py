@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 641f89ae8839
+Revision ID: e765e6fabca0
 Revises: 
-Create Date: 2026-12-04 13:44:04.883583
+Create Date: 2026-12-04 14:45:39.253109
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '641f89ae8839'
+revision = 'e765e6fabca0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -400,6 +400,7 @@ def upgrade():
     )
     with op.batch_alter_table('suggestion', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_suggestion_company_id'), ['company_id'], unique=False)
+        batch_op.create_index('ix_suggestion_office_created', ['routed_office_id', 'created_at', 'status'], unique=False)
         batch_op.create_index('ix_suggestion_profile', ['profile_id'], unique=False)
         batch_op.create_index('ix_suggestion_queue', ['routed_office_id', 'status', 'score', 'id'], unique=False)
         batch_op.create_index('ix_suggestion_routed', ['routed_office_id', 'routed_at'], unique=False)
@@ -577,6 +578,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_introduction_event_actor_id'), ['actor_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_introduction_event_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_introduction_event_introduction_id'), ['introduction_id'], unique=False)
+        batch_op.create_index('ix_introduction_event_stage', ['introduction_id', 'to_stage', 'at'], unique=False)
 
     op.create_table('introduction_message',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -718,6 +720,7 @@ def downgrade():
 
     op.drop_table('introduction_message')
     with op.batch_alter_table('introduction_event', schema=None) as batch_op:
+        batch_op.drop_index('ix_introduction_event_stage')
         batch_op.drop_index(batch_op.f('ix_introduction_event_introduction_id'))
         batch_op.drop_index(batch_op.f('ix_introduction_event_at'))
         batch_op.drop_index(batch_op.f('ix_introduction_event_actor_id'))
@@ -759,6 +762,7 @@ def downgrade():
         batch_op.drop_index('ix_suggestion_routed')
         batch_op.drop_index('ix_suggestion_queue')
         batch_op.drop_index('ix_suggestion_profile')
+        batch_op.drop_index('ix_suggestion_office_created')
         batch_op.drop_index(batch_op.f('ix_suggestion_company_id'))
 
     op.drop_table('suggestion')

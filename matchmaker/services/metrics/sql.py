@@ -1,0 +1,72 @@
+"""Two SQL pieces the two databases spell differently or not at all: days between two
+timestamps, and a median.
+
+Medians are computed in the database with window functions (ROW_NUMBER and COUNT over a
+partition, both in SQLite >= 3.25 and PostgreSQL): the middle one or two values of each group,
+averaged. PostgreSQL's percentile_cont would be shorter but SQLite has no equivalent, and this
+form keeps one query for both; no per-row values ever reach Python.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Float, Select, and_, func, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+
+class days_between(FunctionElement):  # noqa: N801 - used like an SQL function
+    """(later - earlier) in days, fractional."""
+
+    type = Float()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between)
+def _days_generic(element, compiler, **kw):
+    earlier, later = list(element.clauses)
+    return "(julianday(%s) - julianday(%s))" % (  # noqa: UP031
+        compiler.process(later, **kw),
+        compiler.process(earlier, **kw),
+    )
+
+
+@compiles(days_between, "postgresql")
+def _days_postgresql(element, compiler, **kw):
+    earlier, later = list(element.clauses)
+    return "(EXTRACT(EPOCH FROM (%s - %s)) / 86400.0)" % (  # noqa: UP031
+        compiler.process(later, **kw),
+        compiler.process(earlier, **kw),
+    )
+
+
+def medians(values: Select) -> Select:
+    """The median of `value` per `grp` of a query selecting exactly (grp, value), no nulls."""
+    inner = values.subquery("vals")
+    grp, value = inner.c[0], inner.c[1]
+    ranked = select(
+        grp.label("grp"),
+        value.label("value"),
+        func.row_number().over(partition_by=grp, order_by=value).label("rn"),
+        func.count().over(partition_by=grp).label("n"),
+    ).subquery("ranked")
+    # Integer division in both databases: rows (n+1)/2 and (n+2)/2 are the middle one or two.
+    low = (ranked.c.n + 1) // 2
+    high = (ranked.c.n + 2) // 2
+    return (
+        select(ranked.c.grp, func.avg(ranked.c.value), func.max(ranked.c.n))
+        .where(ranked.c.rn >= low, ranked.c.rn <= high)
+        .group_by(ranked.c.grp)
+    )
+
+
+def start_of(day: date) -> datetime:
+    """Midnight UTC at the start of a day."""
+    return datetime.combine(day, time(), UTC)
+
+
+def within(column: ColumnElement, since: date, until: date) -> ColumnElement[bool]:
+    """The column falls on the UTC days since..until (inclusive)."""
+    return and_(column >= start_of(since), column < start_of(until + timedelta(days=1)))
