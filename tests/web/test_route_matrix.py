@@ -381,6 +381,11 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         lambda w: f"/agreements/certificate/{_certificate_token(w)}/document",
         PUBLIC,
     ),
+    "signing.certificate_pdf": (
+        "GET",
+        lambda w: f"/agreements/certificate/{_certificate_token(w)}/certificate.pdf",
+        PUBLIC,
+    ),
     "signing.verify": ("GET", lambda w: "/verify", PUBLIC),
 }
 
