@@ -118,3 +118,29 @@ def test_the_admins_log_lists_engagement_events_with_csv(client, auth, case):
     csv = client.get("/admin/introduction-events.csv").get_data(as_text=True)
     line = next(x for x in csv.splitlines() if "ana@edo.example" in x)
     assert "Fan GmbH" in line and "engagement planned: Call (virtual)" in line
+
+
+def test_staff_withdraw_a_pending_request_from_its_page(client, auth, case):
+    from sqlalchemy import select
+
+    from matchmaker.orm import Introduction
+
+    pending = db.session.scalars(
+        select(Introduction).where(Introduction.stage == "requested")
+    ).one()
+    auth.login("ana@edo.example")
+    html = _html(client, f"/introductions/{pending.id}")
+    assert f"/introductions/{pending.id}/withdraw" in html
+    response = client.post(
+        f"/introductions/{pending.id}/withdraw",
+        data={"version": pending.version, "reason": "x" * 1001},
+    )
+    assert "Field cannot be longer than 1000 characters" in response.get_data(as_text=True)
+    stale = pending.version
+    response = client.post(
+        f"/introductions/{pending.id}/withdraw", data={"version": stale}, follow_redirects=True
+    )
+    page = response.get_data(as_text=True)
+    assert "Request withdrawn" in page and "Withdrawn by the office" in page
+    again = client.post(f"/introductions/{pending.id}/withdraw", data={"version": stale})
+    assert again.status_code == 409

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 156657358230
+Revision ID: 8838c399b5a0
 Revises: 
-Create Date: 2026-12-04 09:04:35.744591
+Create Date: 2026-12-04 13:56:19.430440
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '156657358230'
+revision = '8838c399b5a0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -412,7 +412,7 @@ def upgrade():
     sa.Column('priority_id', sa.Integer(), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('stage', sa.Enum('requested', 'introduced', 'declined', 'expired', 'engaged', 'agreement_drafted', 'agreement_signed', 'active', 'closed', name='introductionstage', native_enum=False, length=20), nullable=False),
+    sa.Column('stage', sa.Enum('requested', 'introduced', 'declined', 'expired', 'withdrawn', 'engaged', 'agreement_drafted', 'agreement_signed', 'active', 'closed', name='introductionstage', native_enum=False, length=20), nullable=False),
     sa.Column('answered_by_id', sa.Integer(), nullable=True),
     sa.Column('decline_reason', sa.Text(), nullable=False),
     sa.Column('close_reason', sa.Text(), nullable=False),
