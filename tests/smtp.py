@@ -31,6 +31,14 @@ class _Handler:
         return "250 OK"
 
 
+def text_of(message: Message) -> str:
+    """The plain-text body of a message, also when files are attached (multipart)."""
+    for part in message.walk():
+        if part.get_content_type() == "text/plain" and not part.get_filename():
+            return part.get_payload(decode=True).decode()
+    return ""
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -63,7 +71,7 @@ class LocalSMTP:
 
     def last_link(self, address: str, path_fragment: str) -> str:
         """The last URL in the newest email to an address that contains path_fragment."""
-        body = self.wait_for(address)[-1].get_payload(decode=True).decode()
+        body = text_of(self.wait_for(address)[-1])
         links = [u for u in re.findall(r"https?://\S+", body) if path_fragment in u]
         assert links, f"no link with {path_fragment!r} in: {body}"
         return links[-1]

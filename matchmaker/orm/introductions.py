@@ -21,6 +21,7 @@ class IntroductionStage(enum.StrEnum):
     INTRODUCED = "introduced"  # the company accepted: both sides see each other's contacts
     DECLINED = "declined"  # the company said no
     EXPIRED = "expired"  # no answer within the time limit
+    WITHDRAWN = "withdrawn"  # the office took its request back before the company answered
     ENGAGED = "engaged"  # a first engagement (meeting, call...) was logged
     AGREEMENT_DRAFTED = "agreement_drafted"
     AGREEMENT_SIGNED = "agreement_signed"
@@ -37,6 +38,7 @@ STAGE_LABELS = {
     IntroductionStage.INTRODUCED: "Introduced",
     IntroductionStage.DECLINED: "Declined by the company",
     IntroductionStage.EXPIRED: "No answer",
+    IntroductionStage.WITHDRAWN: "Withdrawn by the office",
     IntroductionStage.ENGAGED: "Engaged",
     IntroductionStage.AGREEMENT_DRAFTED: "Agreement drafted",
     IntroductionStage.AGREEMENT_SIGNED: "Agreement signed",

@@ -20,6 +20,7 @@ from matchmaker.orm import (
     User,
 )
 from matchmaker.services.introductions.engagement_queries import office_dashboard
+from matchmaker.services.introductions.queries import stage_counts
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ def summary_for(session: Session, user: User) -> dict:
         return {
             **office_dashboard(session, user.office_id),  # engagements this week, follow-ups
             "office": user.office,
+            "introduction_stages": stage_counts(session, office_id=user.office_id),
             "priorities": _count(
                 session, select(Priority.id).where(Priority.office_id == user.office_id)
             ),

@@ -164,3 +164,41 @@ def test_admin_pages_have_no_serious_violations(live_server, page):
             "/settings/mfa",
         ],
     )
+
+
+def test_signing_pages_have_no_serious_violations(live_server, page):
+    from matchmaker.extensions import db
+    from matchmaker.orm import Signature, utcnow
+    from matchmaker.services.agreements import links
+
+    invited = f.SignatoryFactory(name="Ben Boss", email="ben@fan.example")
+    signed = f.AgreementFactory(status="signed", signed_at=utcnow())
+    signer = f.SignatoryFactory(agreement=signed, name="Anna Mayor", status="signed")
+    db.session.add(
+        Signature(
+            signatory=signer,
+            document=signed.document,
+            typed_name="Anna Mayor",
+            email=signer.email,
+            ip_address="127.0.0.1",
+            user_agent="TestBrowser/1.0",
+            sha256=signed.document.sha256,
+        )
+    )
+    db.session.commit()
+    sign = links.signing_token(invited, 1)
+    certificate = links.certificate_token(signed)
+    check(
+        page,
+        live_server.url,
+        [
+            f"/sign/{sign}",
+            "/sign/not-a-valid-link",  # the refusal page (400)
+            f"/agreements/certificate/{certificate}",
+            "/verify",
+        ],
+    )
+    # The signing form showing its errors (no name, no consent).
+    page.goto(f"{live_server.url}/sign/{sign}")
+    page.get_by_role("button", name="Sign the document").click()
+    assert not serious_violations(page)

@@ -69,6 +69,17 @@ def test_activation_records_the_outcome_and_schedules_follow_ups_from_signing(ap
     assert "2,500,000.00 EUR" in last.reason and "signed 2030-01-31" in last.reason
 
 
+def test_follow_ups_count_from_the_agreements_own_signing_time(app, case):
+    """A signed agreement's signed_at (its last signature) wins over the stage's event."""
+    intro, *_ = case
+    f.AgreementFactory(introduction=intro, status="signed", signed_at=datetime(2030, 2, 28, 23, 30))
+    f.AgreementFactory(introduction=intro, status="withdrawn", signed_at=None)
+    _activate(case)
+    due = [(u.months, u.due_on) for u in followups.for_introduction(db.session, intro.id)]
+    assert due == [(6, date(2030, 8, 28)), (12, date(2031, 2, 28))]
+    assert "signed 2030-02-28" in intro.events[-1].reason
+
+
 def test_activation_is_refused_before_the_agreement_is_signed(app, case):
     intro, *_ = case
     intro.stage = "engaged"

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.orm import ReviewEvent, Suggestion, SuggestionStatus, User, utcnow
 from matchmaker.services.errors import Conflict, InvalidTransition, NotFound
+from matchmaker.services.review import bulk
 from matchmaker.services.review import daily as review_daily
 from matchmaker.services.review import decisions as review
 from tests import factories as f
@@ -139,13 +140,11 @@ def test_bulk_decline_declines_each_and_reports_the_ones_already_decided(app, ca
     second = f.SuggestionFactory(priority=row.priority, routed_office=row.routed_office)
     stale = (row.id, row.version)
     _decide(row, ben, "accept")
-    outcome = review.bulk_decline(
-        db.session, ana, [stale, (second.id, second.version)], "not_a_fit"
-    )
+    outcome = bulk.bulk_decline(db.session, ana, [stale, (second.id, second.version)], "not_a_fit")
     assert outcome.declined == 1 and "Ben Brown" in outcome.refused[0]
     assert db.session.get(Suggestion, second.id).status == "declined"
     with pytest.raises(review.InvalidDetails):
-        review.bulk_decline(db.session, ana, [], "not_a_fit")
+        bulk.bulk_decline(db.session, ana, [], "not_a_fit")
 
 
 def test_two_people_acting_at_once_exactly_one_wins(app, case):

@@ -198,3 +198,35 @@ def test_the_admins_event_log_lists_signatures_with_csv(client, auth, intro, mai
     assert "Ben Boss &lt;ben@fan.example&gt;" in html and "send" not in html.split("<tbody>")[1]
     csv = client.get("/admin/agreement-events.csv").get_data(as_text=True)
     assert f"Ben Boss <ben@fan.example>,{agreement.id}" in csv and sha in csv
+
+
+def _pdf_text(content: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def test_the_certificate_pdf_lists_the_fingerprint_and_both_signers(client, auth, intro, mailbox):
+    agreement = _sent(client, auth, intro)
+    sha = db.session.get(Agreement, agreement.id).document.sha256
+    names = {"anna@city.example": "Anna Mayor", "ben@fan.example": "Ζωή Ørsted"}
+    for email, name in names.items():
+        client.post(
+            f"{_link(mailbox, email)}/sign", data={"name": name, "consent": "y", "sha256": sha}
+        )
+    certificate = urlsplit(mailbox.last_link("ben@fan.example", "/certificate/")).path
+    assert f"{certificate}/certificate.pdf" in _html(client.get(certificate))
+    response = client.get(f"{certificate}/certificate.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    text = " ".join(_pdf_text(response.data).split())
+    assert sha in text.replace(" ", "") and "Stadium pilot MOU" in text
+    for email, name in names.items():
+        assert name in text and email in text, text
+    assert "127.0.0.1" in text
+    # The same PDF is attached to the certificate email each signatory receives.
+    message = mailbox.to("anna@city.example")[-1]
+    (attachment,) = [p for p in message.walk() if p.get_content_type() == "application/pdf"]
+    assert attachment.get_filename() == f"signing-certificate-{agreement.id}.pdf"
+    assert sha in _pdf_text(attachment.get_payload(decode=True)).replace("\n", "").replace(" ", "")
+    assert "Ben Boss" in text  # the invited name beside the typed one

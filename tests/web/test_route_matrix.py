@@ -384,6 +384,11 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         lambda w: f"/agreements/certificate/{_certificate_token(w)}/document",
         PUBLIC,
     ),
+    "signing.certificate_pdf": (
+        "GET",
+        lambda w: f"/agreements/certificate/{_certificate_token(w)}/certificate.pdf",
+        PUBLIC,
+    ),
     "signing.verify": ("GET", lambda w: "/verify", PUBLIC),
     # city briefing (issue 11.2): staff brief on their own city (B asking for A's city: 404)
     "briefing.start": ("GET", lambda w: "/briefing", STAFF_OR_ADMIN),

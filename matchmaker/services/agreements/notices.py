@@ -7,8 +7,12 @@ from sqlalchemy.orm import Session
 
 from matchmaker.orm import Agreement, Signatory
 from matchmaker.services.agreements import links
+from matchmaker.services.agreements.certificate_pdf import (
+    build_certificate_pdf,
+    certificate_filename,
+)
 from matchmaker.services.introductions import people
-from matchmaker.services.mail import queue_email
+from matchmaker.services.mail import Attachment, queue_email
 from matchmaker.urls import external_url
 
 
@@ -53,7 +57,10 @@ def declined(session: Session, agreement: Agreement, signatory: Signatory) -> No
 
 
 def signed(session: Session, agreement: Agreement) -> None:
-    """To every signatory and the office: everyone signed; the signing certificate's link."""
+    """To every signatory and the office: everyone signed; the signing certificate's link, and
+    the certificate itself as a PDF attachment."""
+    content = build_certificate_pdf(session, agreement)
+    pdf = Attachment(certificate_filename(agreement), "application/pdf", content)
     body = render_template(
         "email/agreement_certificate.txt",
         agreement=agreement,
@@ -62,4 +69,6 @@ def signed(session: Session, agreement: Agreement) -> None:
     recipients = [s.email for s in agreement.signatories]
     recipients += people.office_recipients(session, agreement.introduction)
     for address in dict.fromkeys(recipients):
-        queue_email(session, address, f"Signed by everyone: {agreement.title}", body)
+        queue_email(
+            session, address, f"Signed by everyone: {agreement.title}", body, attachments=[pdf]
+        )

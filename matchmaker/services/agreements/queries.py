@@ -19,6 +19,10 @@ from matchmaker.orm import (
     User,
 )
 from matchmaker.services.agreements import documents, drafting, links
+from matchmaker.services.agreements.certificate_pdf import (
+    build_certificate_pdf,
+    certificate_filename,
+)
 from matchmaker.services.agreements.transitions import LOCKED_STATUSES, Status, may_manage
 from matchmaker.services.errors import NotFound
 from matchmaker.tokens import InvalidToken
@@ -113,6 +117,12 @@ def certificate(session: Session, token: str) -> dict:
         "rows": [(s, signatures.get(s.id)) for s in agreement.signatories],
         "events": events,
     }
+
+
+def certificate_pdf(session: Session, token: str) -> tuple[str, bytes]:
+    """The signing certificate as a PDF (its file name and bytes), from its emailed link."""
+    agreement = certificate(session, token)["agreement"]
+    return certificate_filename(agreement), build_certificate_pdf(session, agreement)
 
 
 @dataclass(frozen=True)

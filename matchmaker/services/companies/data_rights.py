@@ -21,10 +21,11 @@ from matchmaker.orm import (
 from matchmaker.orm.accounts import new_session_token
 from matchmaker.passwords import verify_password
 from matchmaker.services.accounts import credentials as accounts
+from matchmaker.services.companies.partnership_export import export_partnerships
 from matchmaker.services.errors import Conflict, DomainError, NotFound
 from matchmaker.services.matching.upsert import withdraw_undecided_for
 
-EXPORT_FORMAT = "matchmaker-company-export/2"
+EXPORT_FORMAT = "matchmaker-company-export/3"
 # From the introduction on, the company takes part in a match: the export shows its state.
 SHARED_STATES = (
     SuggestionStatus.INTRODUCED,
@@ -130,6 +131,8 @@ def export_company(session: Session, company_id: int) -> dict:
         ],
         "suggestions": [_shared(s) for s in shared],
         "internal_match_records": len(suggestions) - len(shared),
+        # Introductions, blocks, engagements and agreements, as the company's pages show them.
+        **export_partnerships(session, company.id, company.name),
     }
 
 

@@ -10,10 +10,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import render_template
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from matchmaker.orm import FollowUp, Introduction, IntroductionEvent, IntroductionStage, utcnow
+from matchmaker.orm import (
+    Agreement,
+    FollowUp,
+    Introduction,
+    IntroductionEvent,
+    IntroductionStage,
+    utcnow,
+)
+from matchmaker.orm.agreements import LOCKED
 from matchmaker.services.introductions import people
 from matchmaker.services.mail import queue_email
 from matchmaker.urls import external_url
@@ -31,19 +39,27 @@ def add_months(day: date, months: int) -> date:
 
 
 def signing_date(session: Session, intro: Introduction, now: datetime) -> date:
-    """When the agreement was signed: the first time the introduction entered "agreement
-    signed" (or "active") by its events, else today. The agreement work may give a better one
-    (the last signature's time): this is the one place to ask it."""
-    first = session.scalar(
-        select(IntroductionEvent.at)
-        .where(
-            IntroductionEvent.introduction_id == intro.id,
-            IntroductionEvent.to_stage.in_(SIGNED_STAGES),
+    """When the agreement was signed: the first fully signed agreement's last signature
+    (Agreement.signed_at); for a partnership made active without one, the first time the
+    introduction entered "agreement signed" (or "active") by its events; else today."""
+    signed = session.scalar(
+        select(func.min(Agreement.signed_at)).where(
+            Agreement.introduction_id == intro.id,
+            Agreement.status.in_(LOCKED),
+            Agreement.signed_at.is_not(None),
         )
-        .order_by(IntroductionEvent.at, IntroductionEvent.id)
-        .limit(1)
     )
-    return (first or now).date()
+    if signed is None:
+        signed = session.scalar(
+            select(IntroductionEvent.at)
+            .where(
+                IntroductionEvent.introduction_id == intro.id,
+                IntroductionEvent.to_stage.in_(SIGNED_STAGES),
+            )
+            .order_by(IntroductionEvent.at, IntroductionEvent.id)
+            .limit(1)
+        )
+    return (signed or now).date()
 
 
 def schedule(session: Session, intro: Introduction, now: datetime) -> date:

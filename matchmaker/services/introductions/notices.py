@@ -81,6 +81,18 @@ def declined(session: Session, intro: Introduction) -> None:
     )
 
 
+def withdrawn(session: Session, intro: Introduction) -> None:
+    """To the company's members: the office took its request back (nothing to answer)."""
+    _send(
+        session,
+        people.company_recipients(session, intro),
+        f"{intro.office.name} withdrew its introduction request",
+        "introduction_withdrawn.txt",
+        intro=intro,
+        link=_company_link(intro),
+    )
+
+
 def expired(session: Session, intro: Introduction) -> None:
     _send(
         session,

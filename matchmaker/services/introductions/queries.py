@@ -6,16 +6,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload, selectinload
 
 from matchmaker.orm import (
+    Agreement,
     Company,
+    Engagement,
+    EngagementStatus,
     Introduction,
     IntroductionEvent,
     IntroductionMessage,
     IntroductionStage,
     Office,
     User,
+    utcnow,
 )
 from matchmaker.services.introductions import blocks, people
 from matchmaker.services.introductions.engagement_queries import partnership_context
@@ -90,6 +94,54 @@ def for_suggestion(session: Session, suggestion_id: int) -> list[Introduction]:
             .order_by(Introduction.id.desc())
         )
     )
+
+
+@dataclass(frozen=True)
+class SuggestionIntroduction:
+    """An introduction as the suggestion page sums it up."""
+
+    intro: Introduction
+    engagements: int
+    next_engagement: Engagement | None  # the first planned one still to come
+    agreements: list[Agreement]  # with their current document (its SHA-256 fingerprint)
+
+
+def summaries_for_suggestion(session: Session, suggestion_id: int) -> list[SuggestionIntroduction]:
+    """The suggestion's introductions with their engagements and agreements, for its page."""
+    intros = for_suggestion(session, suggestion_id)
+    ids = [i.id for i in intros]
+    if not ids:
+        return []
+    engagements = session.scalars(
+        select(Engagement)
+        .where(Engagement.introduction_id.in_(ids))
+        .order_by(Engagement.starts_at, Engagement.id)
+    ).all()
+    agreements = session.scalars(
+        select(Agreement)
+        .where(Agreement.introduction_id.in_(ids))
+        .options(selectinload(Agreement.documents))
+        .order_by(Agreement.id)
+    ).all()
+    now = utcnow()
+    return [
+        SuggestionIntroduction(
+            intro,
+            sum(1 for e in engagements if e.introduction_id == intro.id),
+            next(
+                (
+                    e
+                    for e in engagements
+                    if e.introduction_id == intro.id
+                    and e.status == EngagementStatus.PLANNED
+                    and e.starts_at >= now
+                ),
+                None,
+            ),
+            [a for a in agreements if a.introduction_id == intro.id],
+        )
+        for intro in intros
+    ]
 
 
 def introduction_page(session: Session, introduction_id: int, viewer: User) -> dict:

@@ -28,6 +28,7 @@ from matchmaker.orm import (
 )
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
 from matchmaker.services.introductions import blocks, followups, notices
+from matchmaker.services.introductions.closing import cancel_planned
 from matchmaker.services.introductions.people import Side, side_of
 from matchmaker.services.review.outcomes import follow_introduction
 from matchmaker.text import check_text
@@ -46,6 +47,7 @@ class Action(enum.StrEnum):
     ENGAGE = "engage"  # the first engagement logged (engagements.py adds it in the same commit)
     ACTIVATE = "activate"  # an active partnership, with its first outcome (outcomes.py)
     CLOSE = "close"
+    WITHDRAW = "withdraw"  # the office takes back a request the company has not answered
     DRAFT_AGREEMENT = "draft_agreement"  # services/agreements: the first agreement was created
     SIGN_AGREEMENT = "sign_agreement"  # services/agreements: an agreement was fully signed
 
@@ -94,6 +96,9 @@ TRANSITIONS: dict[Action, Rule] = {
         Stage.CLOSED,
         frozenset({Side.OFFICE, Side.ADMIN}),
         "closed",
+    ),
+    Action.WITHDRAW: Rule(
+        frozenset({Stage.REQUESTED}), Stage.WITHDRAWN, frozenset({Side.OFFICE}), "withdrawn"
     ),
     Action.DRAFT_AGREEMENT: Rule(
         frozenset({Stage.INTRODUCED, Stage.ENGAGED}),
@@ -183,7 +188,17 @@ def _close(session: Session, step: Step) -> str:
     if not step.reason:
         raise InvalidAnswer("Say why the introduction is closed.", "reason")
     step.intro.close_reason = step.reason
-    return step.reason
+    cancelled = cancel_planned(session, step.intro, step.actor, step.now)
+    return step.reason + (f" ({cancelled} planned engagement(s) cancelled)" if cancelled else "")
+
+
+def _withdraw(session: Session, step: Step) -> str:
+    why = "the office withdrew the introduction request" + (
+        f": {step.reason}" if step.reason else ""
+    )
+    _suggestion(session, step, SuggestionStatus.IN_REVIEW, why)
+    notices.withdrawn(session, step.intro)
+    return step.reason or "withdrawn by the office"
 
 
 def _agreement_step(_session: Session, step: Step) -> str:
@@ -198,6 +213,7 @@ EFFECTS: dict[Action, Callable[[Session, Step], str]] = {
     Action.ENGAGE: _engage,
     Action.ACTIVATE: _activate,
     Action.CLOSE: _close,
+    Action.WITHDRAW: _withdraw,
     Action.DRAFT_AGREEMENT: _agreement_step,
     Action.SIGN_AGREEMENT: _agreement_step,
 }

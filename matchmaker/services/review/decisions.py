@@ -6,7 +6,7 @@ one wins (SQLAlchemy's version check in the UPDATE) and the other gets Conflict 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -36,7 +36,6 @@ OPEN = frozenset({S.SUGGESTED, S.IN_REVIEW, S.SNOOZED, S.NO_ANSWER})
 NOTE_MAX = 1000
 RATIONALE_MIN = 10
 SNOOZE_MAX_DAYS = 366
-BULK_MAX = 100
 
 DECLINE_REASONS = {
     "not_a_fit": "Not a fit for the priority",
@@ -287,30 +286,3 @@ def _conflict(session: Session, suggestion_id: int) -> SuggestionAlreadyDecided:
         f"{who} got there first: the suggestion became “{verb}” at "
         f"{last.at:%Y-%m-%d %H:%M} UTC. Reload it to see the current state."
     )
-
-
-@dataclass
-class BulkOutcome:
-    declined: int = 0
-    refused: list[str] = field(default_factory=list)
-
-
-def bulk_decline(
-    session: Session, actor: User, items: list[tuple[int, int]], reason: str, note: str = ""
-) -> BulkOutcome:
-    """Decline each (id, version) on its own; the ones someone else got first are reported."""
-    if not items or len(items) > BULK_MAX:
-        raise InvalidDetails(f"Select 1 to {BULK_MAX} suggestions.", "items")
-    outcome = BulkOutcome()
-    for suggestion_id, version in items:
-        try:
-            decide_suggestion(
-                session, suggestion_id, actor, "decline", version, reason=reason, note=note
-            )
-        except InvalidDetails:
-            raise
-        except (DomainError, NotFound) as exc:
-            outcome.refused.append(f"#{suggestion_id}: {exc}")
-        else:
-            outcome.declined += 1
-    return outcome

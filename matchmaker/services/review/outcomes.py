@@ -17,6 +17,7 @@ OUTCOMES: dict[S, frozenset[S]] = {
     S.INTRODUCED: frozenset({S.ACCEPTED}),
     S.COMPANY_DECLINED: frozenset({S.ACCEPTED}),
     S.NO_ANSWER: frozenset({S.ACCEPTED}),
+    S.IN_REVIEW: frozenset({S.ACCEPTED}),  # the office withdrew its request: back in review
 }
 
 

@@ -64,7 +64,7 @@ def suggestion_context(session: Session, row: Suggestion) -> dict:
         for o in others
     ]
     rule = session.get(RoutingRule, row.routing_rule_id) if row.routing_rule_id else None
-    introductions = intro_queries.for_suggestion(session, row.id)
+    introductions = intro_queries.summaries_for_suggestion(session, row.id)
     return {"events": events, "engaging": engaging, "rule": rule, "introductions": introductions}
 
 

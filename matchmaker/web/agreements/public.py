@@ -3,7 +3,7 @@ certificate, and the public /verify check of a file or a fingerprint."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, Response, render_template, request
 
 from matchmaker.extensions import db, limiter
 from matchmaker.services.agreements import documents, queries, signing
@@ -113,6 +113,16 @@ def certificate_document(token: str):
     doc = _certificate(token)["document"]
     content = documents.content_of(db.session, doc.sha256)
     return files.pdf_response(doc.sha256, doc.number, content, download=True)
+
+
+@bp.route("/agreements/certificate/<token>/certificate.pdf")
+def certificate_pdf(token: str):
+    """The signing certificate as a generated PDF, to keep or forward."""
+    name, content = queries.certificate_pdf(db.session, token)
+    response = Response(content, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _certificate(token: str) -> dict:

@@ -155,6 +155,14 @@ class CloseForm(Form):
     reason = TextAreaField("Why is it closed?", validators=[DataRequired(), Length(max=1000)])
 
 
+class WithdrawForm(Form):
+    version = IntegerField(validators=[InputRequired()])
+    reason = TextAreaField(
+        "Why (optional; the company is told the request was withdrawn)",
+        validators=[Optional(), Length(max=1000)],
+    )
+
+
 class FollowUpForm(Form):
     version = IntegerField(validators=[InputRequired()])
     actual_amount = DecimalField("Actual amount", places=2, validators=[Optional(), NumberRange(0)])

@@ -10,10 +10,15 @@ from matchmaker.authz import staff_or_admin_required
 from matchmaker.extensions import db
 from matchmaker.services.errors import Conflict, DomainError
 from matchmaker.services.introductions import engagement_queries as queries
-from matchmaker.services.introductions import outcomes
+from matchmaker.services.introductions import outcomes, transitions
 from matchmaker.web.conflict import ConflictWithLink
 from matchmaker.web.forms import attach_error
-from matchmaker.web.introductions.engagement_forms import CloseForm, FollowUpForm, OutcomeForm
+from matchmaker.web.introductions.engagement_forms import (
+    CloseForm,
+    FollowUpForm,
+    OutcomeForm,
+    WithdrawForm,
+)
 
 bp = Blueprint("partnerships", __name__)
 STEPS = {
@@ -21,6 +26,11 @@ STEPS = {
     "activate": (OutcomeForm, "Active partnership: its expected outcome", "Active partnership."),
     "outcome": (OutcomeForm, "Add an expected outcome", "Outcome recorded."),
     "close": (CloseForm, "Close the introduction", "Introduction closed."),
+    "withdraw": (
+        WithdrawForm,
+        "Withdraw the introduction request",
+        "Request withdrawn: the company is told and the suggestion is back in review.",
+    ),
 }
 
 
@@ -31,6 +41,10 @@ def _run(action: str, intro, form) -> None:
         )
     elif action == "outcome":
         outcomes.add_outcome(db.session, intro.id, current_user, form.data_for_service())
+    elif action == "withdraw":
+        transitions.transition(
+            db.session, intro.id, current_user, "withdraw", form.version.data, form.reason.data
+        )
     else:
         outcomes.close_introduction(
             db.session, intro.id, current_user, form.reason.data, form.version.data
@@ -38,12 +52,13 @@ def _run(action: str, intro, form) -> None:
 
 
 @bp.route(
-    "/introductions/<int:introduction_id>/<any(activate, outcome, close):action>",
+    "/introductions/<int:introduction_id>/<any(activate, outcome, close, withdraw):action>",
     methods=["GET", "POST"],
 )
 @staff_or_admin_required
 def step(introduction_id: int, action: str):
-    """Make the partnership active, add an outcome, or close the introduction."""
+    """Make the partnership active, add an outcome, close the introduction or withdraw its
+    pending request."""
     intro = queries.staff_introduction(db.session, introduction_id, current_user)
     form_cls, title, done = STEPS[action]
     form = form_cls(data={"version": intro.version})

@@ -24,6 +24,7 @@ from matchmaker.services.accounts import members
 from matchmaker.services.companies import data_rights
 from matchmaker.services.companies import registration as companies
 from matchmaker.services.errors import Conflict, DomainError
+from matchmaker.services.introductions.company_overview import company_partnerships
 from matchmaker.web.my_company.forms import (
     CompanyForm,
     DeleteCompanyForm,
@@ -76,8 +77,11 @@ def _form_error(form, exc: DomainError, default: str) -> int:
 @bp.route("")
 @company_required
 def overview():
-    """The company's own profile as offices see it."""
-    return render_template("my_company/overview.html", company=own_company())
+    """The company's own profile as offices see it, and its introductions, engagements and
+    agreements to sign."""
+    company = own_company()
+    partnerships = company_partnerships(db.session, company.id)
+    return render_template("my_company/overview.html", company=company, partnerships=partnerships)
 
 
 @bp.route("/edit", methods=["GET", "POST"])

@@ -12,8 +12,8 @@ from matchmaker.extensions import db
 from matchmaker.orm import Suggestion
 from matchmaker.services.errors import Conflict, DomainError
 from matchmaker.services.organisations import offices as org
+from matchmaker.services.review import bulk, oversight, queue
 from matchmaker.services.review import decisions as review
-from matchmaker.services.review import oversight, queue
 from matchmaker.web.conflict import ConflictWithLink
 from matchmaker.web.fields import with_placeholder
 from matchmaker.web.queue.forms import BulkDeclineForm, QueueFilterForm, form_for, option_pairs
@@ -127,7 +127,7 @@ def bulk_decline():
         flash("Select suggestions and a reason to decline them.", "error")
         return redirect(url_for("queue.office_queue"))
     try:
-        outcome = review.bulk_decline(
+        outcome = bulk.bulk_decline(
             db.session, current_user, form.pairs(), form.reason.data, form.note.data or ""
         )
     except DomainError as exc:

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e765e6fabca0
+Revision ID: ba4e18d2eda9
 Revises: 
-Create Date: 2026-12-04 14:45:39.253109
+Create Date: 2026-12-04 14:46:03.907192
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = 'e765e6fabca0'
+revision = 'ba4e18d2eda9'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -413,7 +413,7 @@ def upgrade():
     sa.Column('priority_id', sa.Integer(), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=True),
     sa.Column('note', sa.Text(), nullable=False),
-    sa.Column('stage', sa.Enum('requested', 'introduced', 'declined', 'expired', 'engaged', 'agreement_drafted', 'agreement_signed', 'active', 'closed', name='introductionstage', native_enum=False, length=20), nullable=False),
+    sa.Column('stage', sa.Enum('requested', 'introduced', 'declined', 'expired', 'withdrawn', 'engaged', 'agreement_drafted', 'agreement_signed', 'active', 'closed', name='introductionstage', native_enum=False, length=20), nullable=False),
     sa.Column('answered_by_id', sa.Integer(), nullable=True),
     sa.Column('decline_reason', sa.Text(), nullable=False),
     sa.Column('close_reason', sa.Text(), nullable=False),
