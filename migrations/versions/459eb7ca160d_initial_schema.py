@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 156657358230
+Revision ID: 459eb7ca160d
 Revises: 
-Create Date: 2026-12-04 09:04:35.744591
+Create Date: 2026-12-04 13:48:17.435952
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = '156657358230'
+revision = '459eb7ca160d'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -212,10 +212,28 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_office_id'), ['office_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_role'), ['role'], unique=False)
 
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('prefix', sa.String(length=16), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('scopes', sa.JSON(), nullable=False),
+    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('last_used_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('revoked_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_api_token_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
     op.create_table('auth_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', matchmaker.orm.base.UTCDateTime(), nullable=False),
-    sa.Column('kind', sa.Enum('login_succeeded', 'login_failed', 'locked_out', 'logout', 'reset_requested', 'reset_used', 'password_changed', 'mfa_enrolled', 'mfa_used', 'mfa_failed', 'mfa_recovery_used', 'mfa_reset', 'session_ended', 'role_changed', 'account_deactivated', 'account_reactivated', 'membership_changed', name='autheventkind', native_enum=False, length=30), nullable=False),
+    sa.Column('kind', sa.Enum('login_succeeded', 'login_failed', 'locked_out', 'logout', 'reset_requested', 'reset_used', 'password_changed', 'mfa_enrolled', 'mfa_used', 'mfa_failed', 'mfa_recovery_used', 'mfa_reset', 'session_ended', 'role_changed', 'account_deactivated', 'account_reactivated', 'membership_changed', 'api_token_created', 'api_token_revoked', name='autheventkind', native_enum=False, length=30), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
@@ -779,6 +797,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_auth_event_at'))
 
     op.drop_table('auth_event')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
+
+    op.drop_table('api_token')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_role'))
         batch_op.drop_index(batch_op.f('ix_user_office_id'))
