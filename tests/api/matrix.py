@@ -163,6 +163,18 @@ API_ROUTES: dict[str, tuple] = {
         lambda w: {"version": 1, "note": "Cleared after review."},
         expect(401, 403, 403, 403, 403, 409),
     ),
+    "api_introductions.list_engagements": (
+        "GET",
+        lambda w: "/api/v1/engagements",
+        None,
+        expect(401, 200, 200, 200, 200, 200),
+    ),
+    "api_introductions.list_agreements": (
+        "GET",
+        lambda w: "/api/v1/agreements",
+        None,
+        expect(401, 200, 200, 200, 200, 200),
+    ),
     "api_introductions.list_introductions": (
         "GET",
         lambda w: "/api/v1/introductions",

@@ -223,6 +223,26 @@ def test_each_tenant_sees_only_its_own(client):
     assert intro in _ids(client.get("/api/v1/introductions", headers=token["staff_a"]))
     assert intro not in _ids(client.get("/api/v1/introductions", headers=token["company_b"]))
     assert intro not in _ids(client.get("/api/v1/introductions", headers=token["staff_b"]))
+    meeting, signed = w.engagement_a.id, w.signed_a.id
+    for role, sees in (
+        ("company_a", True),
+        ("staff_a", True),
+        ("company_b", False),
+        ("staff_b", False),
+    ):
+        assert (meeting in _ids(client.get("/api/v1/engagements", headers=token[role]))) is sees
+        assert (signed in _ids(client.get("/api/v1/agreements", headers=token[role]))) is sees
+
+
+def test_companies_do_not_see_draft_agreements(client):
+    w = build_world()
+    draft = f.AgreementFactory(introduction=w.agreement_a.introduction, status="draft")
+    company = bearer(token_for(w.member_a))
+    office = bearer(token_for(w.staff_a))
+    assert draft.id not in _ids(client.get("/api/v1/agreements", headers=company))
+    assert draft.id in _ids(client.get("/api/v1/agreements", headers=office))
+    body = client.get("/api/v1/engagements", headers=company).get_json()
+    assert body["items"] and all("notes" not in item for item in body["items"])
 
 
 def test_token_use_is_not_a_login(client):
