@@ -163,6 +163,12 @@ API_ROUTES: dict[str, tuple] = {
         lambda w: {"version": 1, "note": "Cleared after review."},
         expect(401, 403, 403, 403, 403, 409),
     ),
+    "api_companies.search_companies": (
+        "GET",
+        lambda w: "/api/v1/companies?q=a",
+        None,
+        expect(401, 403, 403, 200, 200, 200),
+    ),
     "api_introductions.list_engagements": (
         "GET",
         lambda w: "/api/v1/engagements",

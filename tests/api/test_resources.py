@@ -253,3 +253,14 @@ def test_token_use_is_not_a_login(client):
     response = client.get("/api/v1/priorities", headers=headers)
     assert "Set-Cookie" not in response.headers
     assert db.session.scalar(select(db.func.count()).select_from(AuthEvent)) == before
+
+
+def test_company_search_staff_see_active_ones_only(client):
+    active = f.CompanyFactory(name="Harbour Sensors Ltd")
+    suspended = f.CompanyFactory(name="Harbour Cranes Ltd", status="suspended")
+    staff, admin = bearer(token_for(f.StaffFactory())), bearer(token_for(f.AdminFactory()))
+    assert _ids(client.get("/api/v1/companies?q=harbour", headers=staff)) == {active.id}
+    every = _ids(client.get("/api/v1/companies?q=harbour", headers=admin))
+    assert every == {active.id, suspended.id}
+    only = _ids(client.get("/api/v1/companies?q=harbour&status=suspended", headers=admin))
+    assert only == {suspended.id}
