@@ -16,7 +16,6 @@ from matchmaker.extensions import csrf, db
 from matchmaker.orm import Role
 from matchmaker.services.accounts import api_tokens
 
-PREFIX = "/api/v1/"
 # Readable without a token: the description and its documentation page.
 PUBLIC_ENDPOINTS = frozenset({"api-docs.openapi_json", "api_docs.docs"})
 
@@ -36,7 +35,7 @@ def rate_key() -> str:
 
 def authenticate_api():
     """before_request for /api/v1: routing errors as problems, then the bearer token."""
-    if not request.path.startswith(PREFIX) and request.path != PREFIX.rstrip("/"):
+    if not (request.path == "/api" or request.path.startswith("/api/")):
         return None
     error = request.routing_exception
     if error is not None and getattr(error, "code", 0) >= 400:

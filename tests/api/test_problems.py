@@ -53,6 +53,7 @@ def test_403_wrong_role(client):
 
 def test_404_unknown_path_and_other_tenants_record(client, staff_token):
     assert_problem(client.get("/api/v1/nothing-here", headers=staff_token[1]), 404)
+    assert_problem(client.get("/api/v2/priorities"), 404)  # no HTML anywhere under /api
     other = f.PriorityFactory()  # another office's
     assert_problem(client.get(f"/api/v1/priorities/{other.id}", headers=staff_token[1]), 404)
 
@@ -164,3 +165,5 @@ def test_cookie_session_gets_no_csrf_exemption(app, client, auth):
 def test_pages_outside_the_api_keep_their_html_errors(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404 and response.content_type.startswith("text/html")
+    response = client.delete("/auth/login")
+    assert response.status_code == 405 and response.content_type.startswith("text/html")
