@@ -134,6 +134,7 @@ def test_429_per_token_rate_limit(app_config):
         # another token has its own allowance
         assert client.get("/api/v1/priorities", headers=two).status_code == 200
         db.session.remove()
+        db.engine.dispose()  # this second app's pool: no connection left for the collector
 
 
 def test_500_is_a_problem(app, client, staff_token, monkeypatch):
