@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from flask.views import MethodView
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
@@ -108,23 +109,24 @@ def create_priority(data):
     return service.post_priority(db.session, current_user.office_id, current_user, _input(data))
 
 
-@blp.route("/<int:priority_id>")
-@access("read:priorities", *READERS)
-@blp.response(200, PrioritySchema)
-def get_priority(priority_id: int):
-    """One priority of the office."""
-    return one_or_404(office_priorities(), priority_id, Priority)
+@blp.route("/<int:priority_id>", endpoint="priority")
+class PriorityItem(MethodView):
+    """One priority of the office (one rule for both methods: a huge id is 404 for either)."""
 
+    @access("read:priorities", *READERS)
+    @blp.response(200, PrioritySchema)
+    def get(self, priority_id: int):
+        """One priority of the office."""
+        return one_or_404(office_priorities(), priority_id, Priority)
 
-@blp.route("/<int:priority_id>", methods=["PUT"])
-@access("write:priorities", *STAFF)
-@blp.arguments(PriorityEdit)
-@blp.response(200, PrioritySchema)
-def update_priority(data, priority_id: int):
-    """Replace the priority's fields, as of `version`; 409 when someone saved in between."""
-    return service.edit_priority(
-        db.session, priority_id, _office(), current_user, _input(data), data["version"]
-    )
+    @access("write:priorities", *STAFF)
+    @blp.arguments(PriorityEdit)
+    @blp.response(200, PrioritySchema)
+    def put(self, data, priority_id: int):
+        """Replace the priority's fields, as of `version`; 409 when someone saved in between."""
+        return service.edit_priority(
+            db.session, priority_id, _office(), current_user, _input(data), data["version"]
+        )
 
 
 @blp.route("/<int:priority_id>/status", methods=["POST"])

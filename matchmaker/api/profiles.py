@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask.views import MethodView
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
 
@@ -96,23 +97,29 @@ def create_profile(data):
     return service.create_profile(db.session, current_user.company_id, _data(data))
 
 
-@blp.route("/<int:profile_id>")
-@access("read:profiles", *COMPANY)
-@blp.response(200, ProfileSchema)
-def get_profile(profile_id: int):
-    """One interest profile of the company."""
-    return one_or_404(company_profiles(), profile_id, InterestProfile)
+@blp.route("/<int:profile_id>", endpoint="profile")
+class ProfileItem(MethodView):
+    """One interest profile of the company (one rule for both methods)."""
 
+    @access("read:profiles", *COMPANY)
+    @blp.response(200, ProfileSchema)
+    def get(self, profile_id: int):
+        """One interest profile of the company."""
+        return one_or_404(company_profiles(), profile_id, InterestProfile)
 
-@blp.route("/<int:profile_id>", methods=["PUT"])
-@access("write:profiles", *COMPANY)
-@blp.arguments(ProfileEdit)
-@blp.response(200, ProfileSchema)
-def update_profile(data, profile_id: int):
-    """Replace the profile's fields as of `version`; 409 when someone saved in between."""
-    return service.update_profile(
-        db.session, current_user.company_id, profile_id, _data(data), data["version"], current_user
-    )
+    @access("write:profiles", *COMPANY)
+    @blp.arguments(ProfileEdit)
+    @blp.response(200, ProfileSchema)
+    def put(self, data, profile_id: int):
+        """Replace the profile's fields as of `version`; 409 when someone saved in between."""
+        return service.update_profile(
+            db.session,
+            current_user.company_id,
+            profile_id,
+            _data(data),
+            data["version"],
+            current_user,
+        )
 
 
 @blp.route("/<int:profile_id>/pause", methods=["POST"])

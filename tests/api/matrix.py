@@ -59,7 +59,8 @@ def _suggestion(action: str):
     return lambda w: f"/api/v1/suggestions/{fresh_suggestion(w)}/{action}"
 
 
-# endpoint: (method, url from the world, JSON body from the world or None, expected by role)
+# endpoint (and " PUT" for the second method of one rule): (method, url from the world, JSON
+# body from the world or None, expected status by role)
 API_ROUTES: dict[str, tuple] = {
     "api-docs.openapi_json": ("GET", lambda w: "/api/v1/openapi.json", None, PUBLIC),
     "api_docs.docs": ("GET", lambda w: "/api/v1/docs", None, PUBLIC),
@@ -69,7 +70,7 @@ API_ROUTES: dict[str, tuple] = {
         None,
         expect(401, 403, 403, 200, 200, 200),
     ),
-    "api_priorities.get_priority": (
+    "api_priorities.priority": (
         "GET",
         lambda w: f"/api/v1/priorities/{w.draft_a.id}",
         None,
@@ -81,7 +82,7 @@ API_ROUTES: dict[str, tuple] = {
         lambda w: {k: v for k, v in _priority_body(w).items() if k != "version"},
         expect(401, 403, 403, 201, 201, 403),
     ),
-    "api_priorities.update_priority": (
+    "api_priorities.priority PUT": (
         "PUT",
         lambda w: f"/api/v1/priorities/{w.draft_a.id}",
         _priority_body,
@@ -94,7 +95,7 @@ API_ROUTES: dict[str, tuple] = {
         PRIORITY_A,
     ),
     "api_profiles.list_profiles": ("GET", lambda w: "/api/v1/profiles", None, COMPANY_LIST),
-    "api_profiles.get_profile": (
+    "api_profiles.profile": (
         "GET",
         lambda w: f"/api/v1/profiles/{w.profile_a.id}",
         None,
@@ -106,7 +107,7 @@ API_ROUTES: dict[str, tuple] = {
         lambda w: _profile_body(w, version=False),
         expect(401, 201, 201, 403, 403, 403),
     ),
-    "api_profiles.update_profile": (
+    "api_profiles.profile PUT": (
         "PUT",
         lambda w: f"/api/v1/profiles/{w.profile_a.id}",
         _profile_body,
