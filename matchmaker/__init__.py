@@ -54,8 +54,14 @@ def create_app(test_config: dict | None = None) -> Flask:
             {"socket_connect_timeout": timeout, "socket_timeout": timeout},
         )
     limiter.init_app(app)
+    from matchmaker.api import auth as api_auth
+
+    api_auth.init_app(app)  # the bearer token is read before the session hooks below
     login_manager.init_app(app)
     security.init_app(app)
     web.register(app)
+    from matchmaker import api
+
+    api.register(app)  # after web.register: its id converter bounds the API's ids too
     commands.register(app)
     return app

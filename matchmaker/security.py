@@ -52,6 +52,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def enforce_session_timeouts():
+        if g.get("api_token") is not None:
+            return None  # a bearer-token request of /api: no browser session involved
         if current_user.is_authenticated:
             sessions.touch(db.session, g.user_session, read_only=request.method in SAFE_METHODS)
             session.permanent = True  # refreshes the cookie's idle timeout

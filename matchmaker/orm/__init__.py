@@ -13,6 +13,7 @@ from matchmaker.orm.agreements import (
     Signature,
     SigningOrder,
 )
+from matchmaker.orm.api_tokens import ApiToken
 from matchmaker.orm.auth_events import AuthEvent, AuthEventKind
 from matchmaker.orm.base import Base, utcnow
 from matchmaker.orm.briefing import BriefingFeature
@@ -44,6 +45,7 @@ from matchmaker.orm.sessions import SessionEnd, UserSession
 from matchmaker.orm.suggestion import RERANKABLE, ReviewEvent, Suggestion, SuggestionStatus
 
 __all__ = [
+    "ApiToken",
     "RERANKABLE",
     "Agreement",
     "AgreementDocument",

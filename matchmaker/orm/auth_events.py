@@ -29,10 +29,12 @@ class AuthEventKind(enum.StrEnum):
     ACCOUNT_DEACTIVATED = "account_deactivated"
     ACCOUNT_REACTIVATED = "account_reactivated"
     MEMBERSHIP_CHANGED = "membership_changed"  # a member moved to another company (a merge)
+    API_TOKEN_CREATED = "api_token_created"  # noqa: S105 - an event name
+    API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105 - an event name
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize().replace("Mfa", "MFA")
+        return self.value.replace("_", " ").capitalize().replace("Mfa", "MFA").replace("Api", "API")
 
 
 class AuthEvent(Base):

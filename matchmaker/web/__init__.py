@@ -52,6 +52,9 @@ def register(app: Flask) -> None:
 
     app.register_blueprint(account_bp)
     app.register_blueprint(auth_audit_bp)
+    from matchmaker.web.api_tokens.routes import bp as api_tokens_bp
+
+    app.register_blueprint(api_tokens_bp)
 
     from matchmaker.web.mfa.routes import bp as mfa_bp
 

@@ -7,7 +7,10 @@ route is tenant-scoped. A route missing from ROUTES fails test_every_route_is_in
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
+from tests.api.helpers import bearer, token_for
+from tests.api.matrix import API_ROUTES
 from tests.world import build_world
 
 ROLES = ["anonymous", "company_a", "company_b", "staff_a", "staff_b", "admin"]
@@ -39,6 +42,14 @@ def _certificate_token(w) -> str:
     from matchmaker.services.agreements import links
 
     return links.certificate_token(w.signed_a)
+
+
+def _member_a_token(w) -> int:
+    from matchmaker.extensions import db
+    from matchmaker.orm import ApiToken
+
+    token_for(w.member_a, ["read:profiles"])
+    return max(db.session.scalars(select(ApiToken.id).where(ApiToken.user_id == w.member_a.id)))
 
 
 # endpoint: (method, url built from the world, expected status by role)
@@ -420,7 +431,26 @@ ROUTES: dict[str, tuple[str, object, dict]] = {
         lambda w: f"/metrics.csv?scope=office:{w.office_a.id}",
         expect(LOGIN, 403, 403, 200, 404, 200),
     ),
+    # personal API tokens (issue 14)
+    "api_tokens.tokens_page": ("GET", lambda w: "/account/tokens", ANY_USER),
+    "api_tokens.create": (
+        "POST",
+        lambda w: "/account/tokens",
+        expect(LOGIN, 422, 422, 422, 422, 422),  # an empty form: the errors, nothing made
+    ),
+    # company A's member's token: everyone else gets 404
+    "api_tokens.revoke": (
+        "POST",
+        lambda w: f"/account/tokens/{_member_a_token(w)}/revoke",
+        expect(LOGIN, 302, 404, 404, 404, 404),
+    ),
 }
+# /api/v1 (issue 14): a browser session is no API credential (401); bearer tokens per role are
+# in API_ROUTES (tests/api/matrix.py), checked by test_api_route_matrix below.
+API_PUBLIC = ("api-docs.openapi_json", "api_docs.docs")
+for _key, _row in API_ROUTES.items():
+    if " " not in _key:  # one row per endpoint: its first method
+        ROUTES[_key] = (_row[0], _row[1], PUBLIC if _key in API_PUBLIC else expect(*[401] * 6))
 
 
 def test_every_route_is_in_the_table(app):
@@ -444,4 +474,23 @@ def test_route_matrix(app, client, auth, role):
             status = response.status_code
         if status != expected[role]:
             failures.append(f"{method} {endpoint}: {status} != {expected[role]}")
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_api_route_matrix(app, client, role):
+    """Every /api/v1 route with a bearer token of each role (all the role's scopes)."""
+    world = build_world()
+    user = world.user(role)
+    headers = bearer(token_for(user)) if user is not None else {}
+    failures = []
+    for endpoint, (method, url, body, expected) in sorted(API_ROUTES.items()):
+        kwargs = {"json": body(world)} if body else {}
+        path = url(world)
+        with client.open(path, method=method, headers=headers, **kwargs) as response:
+            status = response.status_code
+            if status != expected[role]:
+                failures.append(f"{method} {endpoint}: {status} != {expected[role]}")
+            if status >= 400 and path.startswith("/api/"):
+                assert response.content_type == "application/problem+json", endpoint
     assert not failures, "\n".join(failures)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from matchmaker.orm import (
@@ -204,3 +204,17 @@ def managed_agreement(session: Session, agreement_id: int, user: User) -> Agreem
 def party_choices(session: Session, agreement_id: int) -> list[str]:
     agreement = session.get(Agreement, agreement_id)
     return drafting.party_choices(agreement) if agreement is not None else []
+
+
+def visible_agreements(viewer: User) -> Select:
+    """The agreements the viewer may see (the rule of may_see, as a query): the office's staff
+    and admins all of theirs, a company its own once sent (no drafts, nothing withdrawn)."""
+    query = select(Agreement).join(Introduction, Introduction.id == Agreement.introduction_id)
+    if viewer.is_admin:
+        return query
+    if viewer.is_staff:
+        return query.where(Introduction.office_id == viewer.office_id)
+    return query.where(
+        Introduction.company_id == viewer.company_id,
+        Agreement.status.not_in(HIDDEN_FROM_COMPANY),
+    )

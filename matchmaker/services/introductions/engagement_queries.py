@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, joinedload
 
 from matchmaker.orm import Engagement, Introduction, User, utcnow
@@ -116,3 +116,14 @@ def office_dashboard(session: Session, office_id: int | None, now: datetime | No
         "engagements_week": week,
         "follow_up_tasks": followups.open_tasks(session, office_id, now.date()),
     }
+
+
+def visible_engagements(viewer: User) -> Select:
+    """The engagements of the introductions the viewer takes part in (admins: all), as a query
+    (the API's list; one engagement is checked by visible_engagement)."""
+    query = select(Engagement).join(Introduction, Introduction.id == Engagement.introduction_id)
+    if viewer.is_admin:
+        return query
+    if viewer.is_staff:
+        return query.where(Introduction.office_id == viewer.office_id)
+    return query.where(Introduction.company_id == viewer.company_id)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ba4e18d2eda9
+Revision ID: a1a692e0aac3
 Revises: 
-Create Date: 2026-12-04 14:46:03.907192
+Create Date: 2026-12-04 14:55:22.875485
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = 'ba4e18d2eda9'
+revision = 'a1a692e0aac3'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -212,10 +212,28 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_user_office_id'), ['office_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_user_role'), ['role'], unique=False)
 
+    op.create_table('api_token',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('prefix', sa.String(length=16), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('scopes', sa.JSON(), nullable=False),
+    sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('expires_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
+    sa.Column('last_used_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('revoked_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_api_token_user_id_user'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_api_token')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_api_token_token_hash'))
+    )
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_api_token_user_id'), ['user_id'], unique=False)
+
     op.create_table('auth_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', matchmaker.orm.base.UTCDateTime(), nullable=False),
-    sa.Column('kind', sa.Enum('login_succeeded', 'login_failed', 'locked_out', 'logout', 'reset_requested', 'reset_used', 'password_changed', 'mfa_enrolled', 'mfa_used', 'mfa_failed', 'mfa_recovery_used', 'mfa_reset', 'session_ended', 'role_changed', 'account_deactivated', 'account_reactivated', 'membership_changed', name='autheventkind', native_enum=False, length=30), nullable=False),
+    sa.Column('kind', sa.Enum('login_succeeded', 'login_failed', 'locked_out', 'logout', 'reset_requested', 'reset_used', 'password_changed', 'mfa_enrolled', 'mfa_used', 'mfa_failed', 'mfa_recovery_used', 'mfa_reset', 'session_ended', 'role_changed', 'account_deactivated', 'account_reactivated', 'membership_changed', 'api_token_created', 'api_token_revoked', name='autheventkind', native_enum=False, length=30), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('actor_id', sa.Integer(), nullable=True),
@@ -807,6 +825,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_auth_event_at'))
 
     op.drop_table('auth_event')
+    with op.batch_alter_table('api_token', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_api_token_user_id'))
+
+    op.drop_table('api_token')
     with op.batch_alter_table('user', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_user_role'))
         batch_op.drop_index(batch_op.f('ix_user_office_id'))
