@@ -7,7 +7,7 @@ FLASK := $(BIN)/flask --app matchmaker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install db run test test-fast e2e lint format bench bench-small worker clean
+.PHONY: install fonts db run test test-fast e2e lint format bench bench-small worker clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -15,7 +15,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) fonts
+
+# The generated PDFs (briefing, signing certificate) use DejaVu Sans for names in any script;
+# Debian's fonts-dejavu-core, installed here when missing and we may (else Latin-only Vera is used).
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing fonts-dejavu-core from Debian for the generated PDFs"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; \
+	  else echo "note: fonts-dejavu-core is missing; PDFs fall back to Latin-only fonts"; fi; }
 
 db: install
 	$(FLASK) db upgrade

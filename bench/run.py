@@ -1,7 +1,6 @@
 """Run every benchmark in turn; each prints its figures on stdout, progress on stderr.
 
-Usage: python bench/run.py [--small] [--only ranking|queue|auth|demand]
-Usage: python bench/run.py [--small] [--only ranking|queue|auth|metrics]
+Usage: python bench/run.py [--small] [--only ranking|queue|auth|briefing|demand|metrics]
 """
 
 from __future__ import annotations
