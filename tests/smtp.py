@@ -69,11 +69,23 @@ class LocalSMTP:
             self._arrived.wait_for(lambda: self.to(address), timeout)
         return self.to(address)
 
-    def last_link(self, address: str, path_fragment: str) -> str:
-        """The last URL in the newest email to an address that contains path_fragment."""
-        body = text_of(self.wait_for(address)[-1])
-        links = [u for u in re.findall(r"https?://\S+", body) if path_fragment in u]
-        assert links, f"no link with {path_fragment!r} in: {body}"
+    def last_link(self, address: str, path_fragment: str, timeout: float = 15) -> str:
+        """The last URL containing path_fragment in the newest email to an address that has one,
+        waiting for such an email: behind a real server an earlier email to the same address
+        (an invitation, say) may be all that has arrived yet."""
+
+        def links_in(message: Message) -> list[str]:
+            urls = re.findall(r"https?://\S+", text_of(message))
+            return [u for u in urls if path_fragment in u]
+
+        def found() -> list[str]:
+            return next((ls for m in reversed(self.to(address)) if (ls := links_in(m))), [])
+
+        with self._arrived:
+            self._arrived.wait_for(found, timeout)
+        links = found()
+        bodies = [text_of(m) for m in self.to(address)]
+        assert links, f"no link with {path_fragment!r} in the emails to {address}: {bodies}"
         return links[-1]
 
 
