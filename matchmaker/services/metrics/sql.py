@@ -42,6 +42,23 @@ def _days_postgresql(element, compiler, **kw):
     )
 
 
+class greatest(FunctionElement):  # noqa: N801 - used like an SQL function
+    """The largest of a few non-null values: GREATEST on PostgreSQL, max(a, b, ...) on SQLite."""
+
+    inherit_cache = True
+    name = "greatest"
+
+
+@compiles(greatest)
+def _greatest_generic(element, compiler, **kw):
+    return "max(%s)" % compiler.process(element.clauses, **kw)  # noqa: UP031
+
+
+@compiles(greatest, "postgresql")
+def _greatest_postgresql(element, compiler, **kw):
+    return "GREATEST(%s)" % compiler.process(element.clauses, **kw)  # noqa: UP031
+
+
 def medians(values: Select) -> Select:
     """The median of `value` per `grp` of a query selecting exactly (grp, value), no nulls."""
     inner = values.subquery("vals")
