@@ -18,7 +18,7 @@ from matchmaker.orm import Introduction, Suggestion, SuggestionStatus
 from matchmaker.services.introductions.milestones import step_of
 from matchmaker.services.metrics.period import Period
 from matchmaker.services.metrics.scope import Scope
-from matchmaker.services.metrics.sql import days_between, greatest, medians, start_of, within
+from matchmaker.services.metrics.sql import day_number, greatest, medians, start_of, within
 
 STEPS = (
     ("suggested", "Suggested"),
@@ -62,7 +62,8 @@ def _rank(column, table: dict) -> object:
 
 def progressed(scope: Scope, period: Period):
     """One row per suggestion of the cohort that went past "suggested": created (t0), the
-    furthest step (level) and when each step was first reached (t1..t5). Every accepted
+    furthest step (level) and when each step was first reached (t1..t5), as day numbers
+    (sql.day_number: their differences are days). Every accepted
     suggestion has an introduction (the acceptance opens it in the same transaction).
 
     How far each introduction went and when are columns of its row (kept by services/
@@ -89,11 +90,11 @@ def progressed(scope: Scope, period: Period):
     s = Suggestion
     return (
         select(
-            s.created_at.label("t0"),
+            day_number(s.created_at).label("t0"),
             greatest(progress.c.by_stage, progress.c.reached, _rank(s.status, STATUS_STEP)).label(
                 "level"
             ),
-            *(progress.c[f"t{k}"] for k in range(1, len(STEPS))),
+            *(day_number(progress.c[f"t{k}"]).label(f"t{k}") for k in range(1, len(STEPS))),
         )
         .select_from(progress)
         .join(s, s.id == progress.c.sid)
@@ -115,7 +116,7 @@ def funnel(session: Session, scope: Scope, period: Period) -> tuple[list[Step], 
     times = [c.c[f"t{k}"] for k in range(len(STEPS))]
     gaps = union_all(
         *(
-            select(literal(k, Integer).label("grp"), days_between(times[k - 1], times[k])).where(
+            select(literal(k, Integer).label("grp"), (times[k] - times[k - 1]).label("days")).where(
                 times[k - 1].is_not(None), times[k].is_not(None)
             )
             for k in range(1, len(STEPS))

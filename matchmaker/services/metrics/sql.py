@@ -1,5 +1,5 @@
-"""Two SQL pieces the two databases spell differently or not at all: days between two
-timestamps, and a median.
+"""SQL pieces the two databases spell differently or not at all: a timestamp as a number of
+days, the largest of a few values, and a median.
 
 Medians are computed in the database with window functions (ROW_NUMBER and COUNT over a
 partition, both in SQLite >= 3.25 and PostgreSQL): the middle one or two values of each group,
@@ -16,30 +16,23 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
 
-class days_between(FunctionElement):  # noqa: N801 - used like an SQL function
-    """(later - earlier) in days, fractional."""
+class day_number(FunctionElement):  # noqa: N801 - used like an SQL function
+    """A timestamp as a number of days (fractional): the difference of two is the days between
+    them. Computed once per timestamp, not once per pair (parsing SQLite's text costs)."""
 
     type = Float()
     inherit_cache = True
-    name = "days_between"
+    name = "day_number"
 
 
-@compiles(days_between)
-def _days_generic(element, compiler, **kw):
-    earlier, later = list(element.clauses)
-    return "(julianday(%s) - julianday(%s))" % (  # noqa: UP031
-        compiler.process(later, **kw),
-        compiler.process(earlier, **kw),
-    )
+@compiles(day_number)
+def _day_generic(element, compiler, **kw):
+    return "julianday(%s)" % compiler.process(element.clauses, **kw)  # noqa: UP031
 
 
-@compiles(days_between, "postgresql")
-def _days_postgresql(element, compiler, **kw):
-    earlier, later = list(element.clauses)
-    return "(EXTRACT(EPOCH FROM (%s - %s)) / 86400.0)" % (  # noqa: UP031
-        compiler.process(later, **kw),
-        compiler.process(earlier, **kw),
-    )
+@compiles(day_number, "postgresql")
+def _day_postgresql(element, compiler, **kw):
+    return "(EXTRACT(EPOCH FROM %s) / 86400.0)" % compiler.process(element.clauses, **kw)  # noqa: UP031
 
 
 class greatest(FunctionElement):  # noqa: N801 - used like an SQL function

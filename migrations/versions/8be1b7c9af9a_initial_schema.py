@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: ae0988433e62
+Revision ID: 8be1b7c9af9a
 Revises: 
-Create Date: 2026-12-04 14:50:05.824918
+Create Date: 2026-12-04 14:52:54.161715
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = 'ae0988433e62'
+revision = '8be1b7c9af9a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -541,8 +541,8 @@ def upgrade():
     sa.UniqueConstraint('uid', name=op.f('uq_engagement_uid'))
     )
     with op.batch_alter_table('engagement', schema=None) as batch_op:
-        batch_op.create_index('ix_engagement_intro_start', ['introduction_id', 'starts_at'], unique=False)
-        batch_op.create_index('ix_engagement_office_start', ['office_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_engagement_intro_start', ['introduction_id', 'starts_at', 'status', 'office_id', 'mode'], unique=False)
+        batch_op.create_index('ix_engagement_office_start', ['office_id', 'starts_at', 'mode', 'status', 'staff_hours', 'office_rating', 'company_rating'], unique=False)
 
     op.create_table('follow_up',
     sa.Column('id', sa.Integer(), nullable=False),
