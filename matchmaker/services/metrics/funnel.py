@@ -18,7 +18,7 @@ from matchmaker.orm import Introduction, Suggestion, SuggestionStatus
 from matchmaker.services.introductions.milestones import step_of
 from matchmaker.services.metrics.period import Period
 from matchmaker.services.metrics.scope import Scope
-from matchmaker.services.metrics.sql import day_number, greatest, medians, start_of, within
+from matchmaker.services.metrics.sql import day_number, greatest, median, start_of, within
 
 STEPS = (
     ("suggested", "Suggested"),
@@ -114,13 +114,12 @@ def funnel(session: Session, scope: Scope, period: Period) -> tuple[list[Step], 
     # read once per pair of steps for the medians.
     c = progressed(scope, period).cte("cohort").prefix_with("MATERIALIZED")
     times = [c.c[f"t{k}"] for k in range(len(STEPS))]
-    gaps = union_all(
-        *(
-            select(literal(k, Integer).label("grp"), (times[k] - times[k - 1]).label("days")).where(
-                times[k - 1].is_not(None), times[k].is_not(None)
-            )
-            for k in range(1, len(STEPS))
+    gaps = (
+        select(
+            literal(k, Integer),
+            *median(c, times[k] - times[k - 1], times[k - 1].is_not(None), times[k].is_not(None)),
         )
+        for k in range(1, len(STEPS))
     )
     reached = (
         select(
@@ -131,10 +130,10 @@ def funnel(session: Session, scope: Scope, period: Period) -> tuple[list[Step], 
         for k in range(1, len(STEPS))
     )
     found, counts = {}, {}
-    for k, figure, n in session.execute(union_all(medians(gaps), *reached)):
+    for k, figure, n in session.execute(union_all(*gaps, *reached)):
         if k < 0:
             counts[-k] = int(figure or 0)
-        else:
+        elif n:
             found[int(k)] = (float(figure), int(n))
     steps = [
         Step(key, label, suggested if k == 0 else counts.get(k, 0))
