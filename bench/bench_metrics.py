@@ -152,6 +152,7 @@ def build_database(app, n_s: int, n_i: int, n_e: int) -> int:
     from matchmaker import passwords
     from matchmaker.extensions import db
     from matchmaker.orm import City, Company, InterestProfile, Office, Priority, Role, User
+    from matchmaker.services.introductions import milestones
 
     dialect = db.engine.dialect.name
     if dialect == "postgresql":
@@ -197,6 +198,10 @@ def build_database(app, n_s: int, n_i: int, n_e: int) -> int:
         with db.engine.begin() as conn:
             conn.execute(text(statement))
         log(f"  {what} in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    milestones.backfill(s)  # the introductions' milestones, from the events and agreements
+    s.commit()
+    log(f"  milestones in {time.perf_counter() - started:.1f} s")
     with db.engine.connect() as conn:
         # The table names are the constants of TABLES.
         counts = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar() for t in TABLES}  # noqa: S608

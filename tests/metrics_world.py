@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from matchmaker.extensions import db
 from matchmaker.orm import IntroductionEvent, Outcome
+from matchmaker.services.introductions import milestones
 from tests import factories as f
 
 START = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
@@ -131,6 +132,8 @@ def build_metrics_world() -> MetricsWorld:
         introduction(b, "requested", {})
     for _ in range(2):
         introduction(x, "requested", {})
+    db.session.flush()
+    milestones.backfill(db.session)  # the events and agreements above were added by hand
     db.session.commit()
     return MetricsWorld(
         city,

@@ -67,10 +67,24 @@ class Introduction(Base):
         Index("ix_introduction_company_stage", "company_id", "stage", "requested_at"),
         # The daily run: requests still waiting, oldest first.
         Index("ix_introduction_stage_requested", "stage", "requested_at"),
+        # Metrics: the funnel of a period's suggestions from this index alone (grouped by
+        # suggestion, no event or agreement join).
+        Index(
+            "ix_introduction_funnel",
+            "suggestion_id",
+            "requested_at",
+            "stage",
+            "reached_step",
+            "introduced_at",
+            "engaged_at",
+            "signed_at",
+            "active_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestion.id"), index=True)
+    # Indexed by ix_introduction_funnel (its first column).
+    suggestion_id: Mapped[int] = mapped_column(ForeignKey("suggestion.id"))
     office_id: Mapped[int] = mapped_column(ForeignKey("office.id"))
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id"))
     priority_id: Mapped[int] = mapped_column(ForeignKey("priority.id"), index=True)
@@ -89,6 +103,15 @@ class Introduction(Base):
     expires_at: Mapped[datetime]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+    # What its events and signed agreements say, kept on the row by services/introductions/
+    # milestones.py in the transaction of each event or signature (the metrics' funnel reads
+    # them): the furthest funnel step reached (1 requested .. 5 active) and when each step was
+    # first reached (signed: the first signed agreement, else the first "signed" event).
+    reached_step: Mapped[int] = mapped_column(default=1, server_default="1")
+    introduced_at: Mapped[datetime | None]
+    engaged_at: Mapped[datetime | None]
+    signed_at: Mapped[datetime | None]
+    active_at: Mapped[datetime | None]
 
     suggestion: Mapped[Suggestion] = relationship()  # noqa: F821
     office: Mapped[Office] = relationship()  # noqa: F821

@@ -21,6 +21,7 @@ from matchmaker.services.agreements.transitions import (
     refusal,
 )
 from matchmaker.services.errors import DomainError
+from matchmaker.services.introductions import milestones
 from matchmaker.text import check_text, one_line
 from matchmaker.tokens import InvalidToken
 
@@ -126,6 +127,7 @@ def _sign_once(session, token, typed_name, consent, seen_sha256, client) -> Agre
         signatory.status, signatory.link_nonce = SignatoryStatus.SIGNED, None
         if all(s.status is SignatoryStatus.SIGNED for s in agreement.signatories):
             agreement.status, agreement.signed_at = Status.SIGNED, now
+            milestones.agreement_signed(session, agreement.introduction, agreement, now)
             notices.signed(session, agreement)
             return f"signed as “{name}”: everyone signed, the agreement is locked"
         drafting.invite_turn(session, agreement, now)

@@ -27,7 +27,7 @@ from matchmaker.orm import (
     utcnow,
 )
 from matchmaker.services.errors import Conflict, DomainError, InvalidTransition, NotFound
-from matchmaker.services.introductions import blocks, followups, notices
+from matchmaker.services.introductions import blocks, followups, milestones, notices
 from matchmaker.services.introductions.closing import cancel_planned
 from matchmaker.services.introductions.people import Side, side_of
 from matchmaker.services.review.outcomes import follow_introduction
@@ -281,6 +281,7 @@ def record_event(
 def _event(
     session: Session, intro: Introduction, actor: User | None, before: str | None, text: str, now
 ) -> None:
+    milestones.event_recorded(intro, intro.stage.value, now)  # the row says what events say
     session.add(
         IntroductionEvent(
             introduction=intro,

@@ -2,5 +2,5 @@
 active partnership, the days between its steps, the outcomes, and the split by engagement mode.
 
 Every figure is an SQL aggregate computed in the database (GROUP BY, COUNT, SUM, AVG, and medians
-with window functions); Python only formats the few dozen numbers that come back.
+by a sort read at the middle); Python only formats the few dozen numbers that come back.
 """

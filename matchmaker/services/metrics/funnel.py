@@ -14,17 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import Integer, case, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from matchmaker.orm import (
-    Agreement,
-    Introduction,
-    IntroductionEvent,
-    IntroductionStage,
-    Suggestion,
-    SuggestionStatus,
-)
+from matchmaker.orm import Introduction, Suggestion, SuggestionStatus
+from matchmaker.services.introductions.milestones import step_of
 from matchmaker.services.metrics.period import Period
 from matchmaker.services.metrics.scope import Scope
-from matchmaker.services.metrics.sql import days_between, medians, start_of, within
+from matchmaker.services.metrics.sql import day_number, greatest, median, start_of, within
 
 STEPS = (
     ("suggested", "Suggested"),
@@ -34,19 +28,6 @@ STEPS = (
     ("signed", "Agreement signed"),
     ("active", "Active partnership"),
 )
-S = IntroductionStage
-# How far an introduction's stage shows it went (a closed one got at least introduced).
-STAGE_STEP = {
-    S.REQUESTED: 1,
-    S.DECLINED: 1,
-    S.EXPIRED: 1,
-    S.INTRODUCED: 2,
-    S.CLOSED: 2,
-    S.ENGAGED: 3,
-    S.AGREEMENT_DRAFTED: 3,
-    S.AGREEMENT_SIGNED: 4,
-    S.ACTIVE: 5,
-}
 ST = SuggestionStatus
 STATUS_STEP = {
     ST.ACCEPTED: 1,
@@ -79,92 +60,41 @@ def _rank(column, table: dict) -> object:
     return case({k.value: v for k, v in table.items()}, value=column, else_=0)
 
 
-def _greatest(*values) -> object:
-    """The largest of a few non-null integers (SQLite's max() and PostgreSQL's GREATEST differ)."""
-    best = values[0]
-    for value in values[1:]:
-        best = case((value > best, value), else_=best)
-    return best
-
-
-def _introductions(period: Period):
-    """One row per introduction that may belong to the cohort: how far it went and when.
-
-    The events are grouped per introduction once (the index on introduction, stage, time
-    covers it), then joined to the introductions: no sort of the events, no per-row lookups.
-    """
-    i, e, a = Introduction, IntroductionEvent, Agreement
-
-    def first(stage: IntroductionStage):
-        return func.min(case((e.to_stage == stage.value, e.at)))
-
-    events = (
-        select(
-            e.introduction_id.label("iid"),
-            func.max(_rank(e.to_stage, STAGE_STEP)).label("by_event"),
-            first(S.INTRODUCED).label("t2"),
-            first(S.ENGAGED).label("t3"),
-            first(S.AGREEMENT_SIGNED).label("signed_event"),
-            first(S.ACTIVE).label("t5"),
-        )
-        .group_by(e.introduction_id)
-        .subquery("events")
-    )
-    signed = (
-        select(a.introduction_id.label("iid"), func.min(a.signed_at).label("signed_at"))
-        .where(a.signed_at.is_not(None))
-        .group_by(a.introduction_id)
-        .subquery("signed")
-    )
-    return (
-        select(
-            i.suggestion_id.label("sid"),
-            _rank(i.stage, STAGE_STEP).label("by_stage"),
-            events.c.by_event,
-            i.requested_at.label("t1"),
-            events.c.t2,
-            events.c.t3,
-            func.coalesce(signed.c.signed_at, events.c.signed_event).label("t4"),
-            events.c.t5,
-        )
-        .outerjoin(events, events.c.iid == i.id)
-        .outerjoin(signed, signed.c.iid == i.id)
-        # An introduction cannot be older than its suggestion: older ones cannot be in the cohort.
-        .where(i.requested_at >= start_of(period.since))
-        .subquery("intros")
-    )
-
-
 def progressed(scope: Scope, period: Period):
     """One row per suggestion of the cohort that went past "suggested": created (t0), the
-    furthest step (level) and when each step was first reached (t1..t5). Every accepted
-    suggestion has an introduction (the acceptance opens it in the same transaction)."""
-    intros = _introductions(period)
+    furthest step (level) and when each step was first reached (t1..t5), as day numbers
+    (sql.day_number: their differences are days). Every accepted
+    suggestion has an introduction (the acceptance opens it in the same transaction).
+
+    How far each introduction went and when are columns of its row (kept by services/
+    introductions/milestones.py from its events and signed agreements): the introductions are
+    grouped per suggestion from one covering index, then joined to their suggestion by key.
+    """
+    i = Introduction
     progress = (
         select(
-            intros.c.sid,
-            func.max(intros.c.by_stage).label("by_stage"),
-            func.max(intros.c.by_event).label("by_event"),
-            *(func.min(intros.c[f"t{k}"]).label(f"t{k}") for k in range(1, len(STEPS))),
+            i.suggestion_id.label("sid"),
+            func.max(step_of(i.stage)).label("by_stage"),
+            func.max(i.reached_step).label("reached"),
+            func.min(i.requested_at).label("t1"),
+            func.min(i.introduced_at).label("t2"),
+            func.min(i.engaged_at).label("t3"),
+            func.min(i.signed_at).label("t4"),
+            func.min(i.active_at).label("t5"),
         )
-        .group_by(intros.c.sid)
+        # An introduction cannot be older than its suggestion: older ones cannot be in the cohort.
+        .where(i.requested_at >= start_of(period.since))
+        .group_by(i.suggestion_id)
         .subquery("progress")
     )
     s = Suggestion
-    # From the few progressed suggestions to their suggestion row by primary key, never from
-    # every suggestion of the period to a grouped subquery.
     return (
         select(
-            s.created_at.label("t0"),
-            # Each expression here is a plain column: repeating it in the CASEs costs nothing.
-            _greatest(
-                progress.c.by_stage,
-                func.coalesce(progress.c.by_event, 0),
-                case((progress.c.t4.is_not(None), 4), else_=0),
-                case((progress.c.t5.is_not(None), 5), else_=0),
-                _rank(s.status, STATUS_STEP),
-            ).label("level"),
-            *(progress.c[f"t{k}"] for k in range(1, len(STEPS))),
+            day_number(s.created_at).label("t0"),
+            greatest(progress.c.by_stage, progress.c.reached, _rank(s.status, STATUS_STEP)).label(
+                "level"
+            ),
+            *(day_number(progress.c[f"t{k}"]).label(f"t{k}") for k in range(1, len(STEPS))),
         )
         .select_from(progress)
         .join(s, s.id == progress.c.sid)
@@ -184,13 +114,12 @@ def funnel(session: Session, scope: Scope, period: Period) -> tuple[list[Step], 
     # read once per pair of steps for the medians.
     c = progressed(scope, period).cte("cohort").prefix_with("MATERIALIZED")
     times = [c.c[f"t{k}"] for k in range(len(STEPS))]
-    gaps = union_all(
-        *(
-            select(literal(k, Integer).label("grp"), days_between(times[k - 1], times[k])).where(
-                times[k - 1].is_not(None), times[k].is_not(None)
-            )
-            for k in range(1, len(STEPS))
+    gaps = (
+        select(
+            literal(k, Integer),
+            *median(c, times[k] - times[k - 1], times[k - 1].is_not(None), times[k].is_not(None)),
         )
+        for k in range(1, len(STEPS))
     )
     reached = (
         select(
@@ -201,10 +130,10 @@ def funnel(session: Session, scope: Scope, period: Period) -> tuple[list[Step], 
         for k in range(1, len(STEPS))
     )
     found, counts = {}, {}
-    for k, figure, n in session.execute(union_all(medians(gaps), *reached)):
+    for k, figure, n in session.execute(union_all(*gaps, *reached)):
         if k < 0:
             counts[-k] = int(figure or 0)
-        else:
+        elif n:
             found[int(k)] = (float(figure), int(n))
     steps = [
         Step(key, label, suggested if k == 0 else counts.get(k, 0))

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a1a692e0aac3
+Revision ID: f1a42f64d23a
 Revises: 
-Create Date: 2026-12-04 14:55:22.875485
+Create Date: 2026-12-04 15:30:34.314358
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = 'a1a692e0aac3'
+revision = 'f1a42f64d23a'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -441,6 +441,11 @@ def upgrade():
     sa.Column('expires_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
     sa.Column('updated_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('reached_step', sa.Integer(), server_default='1', nullable=False),
+    sa.Column('introduced_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('engaged_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('signed_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('active_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
     sa.ForeignKeyConstraint(['answered_by_id'], ['user.id'], name=op.f('fk_introduction_answered_by_id_user')),
     sa.ForeignKeyConstraint(['company_id'], ['company.id'], name=op.f('fk_introduction_company_id_company')),
     sa.ForeignKeyConstraint(['office_id'], ['office.id'], name=op.f('fk_introduction_office_id_office')),
@@ -451,10 +456,10 @@ def upgrade():
     )
     with op.batch_alter_table('introduction', schema=None) as batch_op:
         batch_op.create_index('ix_introduction_company_stage', ['company_id', 'stage', 'requested_at'], unique=False)
+        batch_op.create_index('ix_introduction_funnel', ['suggestion_id', 'requested_at', 'stage', 'reached_step', 'introduced_at', 'engaged_at', 'signed_at', 'active_at'], unique=False)
         batch_op.create_index('ix_introduction_office_stage', ['office_id', 'stage', 'requested_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_introduction_priority_id'), ['priority_id'], unique=False)
         batch_op.create_index('ix_introduction_stage_requested', ['stage', 'requested_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_introduction_suggestion_id'), ['suggestion_id'], unique=False)
 
     op.create_table('review_event',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -554,8 +559,8 @@ def upgrade():
     sa.UniqueConstraint('uid', name=op.f('uq_engagement_uid'))
     )
     with op.batch_alter_table('engagement', schema=None) as batch_op:
-        batch_op.create_index('ix_engagement_intro_start', ['introduction_id', 'starts_at'], unique=False)
-        batch_op.create_index('ix_engagement_office_start', ['office_id', 'starts_at'], unique=False)
+        batch_op.create_index('ix_engagement_intro_start', ['introduction_id', 'starts_at', 'status', 'office_id', 'mode'], unique=False)
+        batch_op.create_index('ix_engagement_office_start', ['office_id', 'starts_at', 'mode', 'status', 'staff_hours', 'office_rating', 'company_rating'], unique=False)
 
     op.create_table('follow_up',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -769,10 +774,10 @@ def downgrade():
 
     op.drop_table('review_event')
     with op.batch_alter_table('introduction', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_introduction_suggestion_id'))
         batch_op.drop_index('ix_introduction_stage_requested')
         batch_op.drop_index(batch_op.f('ix_introduction_priority_id'))
         batch_op.drop_index('ix_introduction_office_stage')
+        batch_op.drop_index('ix_introduction_funnel')
         batch_op.drop_index('ix_introduction_company_stage')
 
     op.drop_table('introduction')
