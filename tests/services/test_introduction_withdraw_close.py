@@ -13,7 +13,7 @@ from sqlalchemy import select
 from matchmaker.extensions import db
 from matchmaker.orm import Engagement, IntroductionEvent, Suggestion, utcnow
 from matchmaker.services.errors import Conflict, InvalidTransition
-from matchmaker.services.introductions import engagements, outcomes
+from matchmaker.services.introductions import engagements, milestones, outcomes
 from matchmaker.services.introductions.engagement_input import EngagementInput
 from matchmaker.services.introductions.transitions import transition
 from tests import factories as f
@@ -51,6 +51,10 @@ def test_the_office_withdraws_a_pending_request(app, case, mailbox):
         "Priority on hold",
     )
     assert db.session.get(Suggestion, intro.suggestion_id).status == "in_review"
+    # the metrics' milestones: the office had accepted (step 1), as the events say
+    assert (intro.reached_step, intro.introduced_at) == (1, None)
+    milestones.backfill(db.session)
+    assert (intro.reached_step, intro.introduced_at) == (1, None)
     (notice,) = mailbox.to("mia@fan.example")
     assert "Boston Global withdrew its introduction request" in " ".join(
         str(notice["Subject"]).split()

@@ -24,6 +24,7 @@ STEP_OF_STAGE = {
     S.REQUESTED: 1,
     S.DECLINED: 1,
     S.EXPIRED: 1,
+    S.WITHDRAWN: 1,  # the office had accepted, then took its request back
     S.INTRODUCED: 2,
     S.CLOSED: 2,
     S.ENGAGED: 3,
