@@ -175,6 +175,11 @@ def load_demo(session: Session, echo=print) -> None:
     )
 
 
+def home_office() -> str:
+    """The demo staff account's office (Boston's): most of the demo history is its own."""
+    return _rows("priorities.json")[0]["office"]
+
+
 def demo_accounts() -> list[tuple[str, str, str]]:
     """The accounts to print: (role, email, password)."""
     priorities = _rows("priorities.json")
@@ -194,7 +199,7 @@ def demo_command() -> None:
     from matchmaker.services.matching.model_store import current_model, train_model
     from matchmaker.services.matching.ranking import Progress, rerank_all
 
-    fresh = is_empty(db.session)
+    fresh = loaded = is_empty(db.session)
     if fresh:
         load_demo(db.session, echo=click.echo)
     else:
@@ -209,6 +214,11 @@ def demo_command() -> None:
         report = Progress(note=lambda msg: click.echo(f"  {msg}"))
         result = rerank_all(db.session, progress=report)
         click.echo(f"ranked: {result.created} suggestions")
+    if loaded:
+        from matchmaker.demo_history import load_history
+
+        accounts = demo_accounts()
+        load_history(db.session, home_office(), accounts[2][1], echo=click.echo)
     click.echo(f"\nMatchmaker serves at {current_app.config['BASE_URL']}\nDemo accounts:")
     for role, email, password in demo_accounts():
         click.echo(f"  {role:<15} {email:<55} {password}")
