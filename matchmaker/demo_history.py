@@ -10,10 +10,11 @@ briefing. It is seeded (random.Random(SEED)): the same database gives the same h
 
 Times. Where a service takes a `now` the loader passes the simulated time; an engagement in the
 past is *logged* (the service's own path for one that took place), never planned. The services
-without a clock (a decision, an agreement's steps, a signature) stamp the real time: right after
-each such step `_Clock.settle` moves the timestamps written in this run (the only ones at or
-after the run's start) back to the simulated time. Validation is the services' own, unchanged.
-Suggestions are dated a few days before their decision so the funnel's order holds.
+without a clock (a decision, an agreement's steps, a signature) stamp the real time: right
+after each such step `demo_clock.Clock.settle` moves the timestamps written in this run (the
+only ones at or after the run's start) back to the simulated time. Validation is the
+services' own, unchanged. Suggestions are dated a few days before their decision so the
+funnel's order holds.
 
 Emails. Like the rest of the demo (accounts come confirmed), the history sends nothing: the
 delivery jobs are held while it runs, then the emails it queued (all to `.example` addresses)
@@ -22,31 +23,26 @@ and their jobs are deleted.
 
 from __future__ import annotations
 
-import io
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from matchmaker.demo_clock import Clock, demo_pdf, emails_held
 from matchmaker.orm import (
-    BackgroundJob,
     Engagement,
     FollowUp,
     Introduction,
     IntroductionStage,
     Office,
-    OutboxEmail,
     Suggestion,
     SuggestionStatus,
     User,
     utcnow,
 )
-from matchmaker.orm.base import Base, UTCDateTime
 from matchmaker.services.introductions.transitions import EXPIRE_AFTER
 
 SEED = 2026
@@ -56,90 +52,6 @@ SIGNED = 6
 ACTIVE = 4
 MODES = ("virtual", "in_person", "hybrid")
 KINDS = ("call", "meeting", "site_visit", "meeting", "event")
-# The tables whose timestamps the services write while the history runs.
-TABLES = (
-    "suggestion",
-    "review_event",
-    "introduction",
-    "introduction_event",
-    "engagement",
-    "agreement",
-    "agreement_document",
-    "signatory",
-    "signature",
-    "agreement_event",
-    "outcome",
-    "follow_up",
-    "briefing_feature",
-)
-
-
-class _Clock:
-    """Moves the timestamps the services just wrote with the real time to the simulated one."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.since = utcnow() - timedelta(seconds=1)
-        self.until = self.since + timedelta(hours=6)  # future dates (expiry ...) stay
-        self.columns = [
-            (table, column)
-            for name, table in Base.metadata.tables.items()
-            if name in TABLES
-            for column in table.columns
-            if isinstance(column.type, UTCDateTime)
-        ]
-
-    def settle(self, at: datetime) -> None:
-        for table, column in self.columns:
-            self.session.execute(
-                update(table)
-                .where(column >= self.since, column < self.until)
-                .values({column.name: at})
-            )
-        self.session.commit()
-
-
-@contextmanager
-def _emails_held(session: Session) -> Iterator[None]:
-    """Hold the jobs the services record; afterwards delete the emails queued meanwhile."""
-    from matchmaker.jobs import dispatch
-
-    last_job = session.scalar(select(func.max(BackgroundJob.id))) or 0
-    last_mail = session.scalar(select(func.max(OutboxEmail.id))) or 0
-    hand_over = dispatch.hand_over
-    dispatch.hand_over = lambda ids: None
-    try:
-        yield
-    finally:
-        dispatch.hand_over = hand_over
-        session.rollback()
-        session.execute(delete(OutboxEmail).where(OutboxEmail.id > last_mail))
-        session.execute(
-            delete(BackgroundJob).where(
-                BackgroundJob.id > last_job, BackgroundJob.name == "deliver_outbox"
-            )
-        )
-        others = list(session.scalars(select(BackgroundJob.id).where(BackgroundJob.id > last_job)))
-        session.commit()
-        if others:
-            dispatch.dispatch(others)
-
-
-def demo_pdf(title: str) -> bytes:
-    """A one-page agreement PDF (reportlab, invariant: the same title gives the same bytes)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
-    buffer = io.BytesIO()
-    page = canvas.Canvas(buffer, pagesize=A4, invariant=1)
-    page.setTitle(title)
-    page.setFont("Helvetica-Bold", 16)
-    page.drawString(72, 770, title[:80])
-    page.setFont("Helvetica", 11)
-    page.drawString(72, 740, "Demo agreement generated by Matchmaker: not a real document.")
-    page.showPage()
-    page.save()
-    return buffer.getvalue()
 
 
 @dataclass
@@ -164,7 +76,7 @@ class History:
     def __init__(self, session: Session, home_office: str, member_email: str, echo) -> None:
         self.session, self.echo = session, echo
         self.rng = random.Random(SEED)
-        self.clock = _Clock(session)
+        self.clock = Clock(session)
         now = utcnow()
         self.today = now.replace(hour=10, minute=0, second=0, microsecond=0) - timedelta(days=1)
         self.home = session.scalar(select(Office).where(Office.name == home_office))
@@ -413,7 +325,7 @@ class History:
 
 def load_history(session: Session, home_office: str, member_email: str, echo=print) -> dict:
     """Play the demo history; returns what it counted."""
-    with _emails_held(session):
+    with emails_held(session):
         history = History(session, home_office, member_email, echo)
         plans = history.plans()
         for k, plan in enumerate(plans, 1):
