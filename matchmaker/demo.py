@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from importlib import resources
 
 import click
@@ -133,7 +134,9 @@ def load_demo(session: Session, echo=print) -> None:
             )
     companies = _rows("companies.json")
     with click.progressbar(companies, label="companies ") as bar:
-        for row in bar:
+        for k, row in enumerate(bar):
+            # Profiles arrived over the past year (the demand page's trend): a fixed spread.
+            arrived = now - timedelta(days=(k * 37) % 365)
             company = Company(
                 name=row["name"],
                 website=row["website"],
@@ -156,6 +159,7 @@ def load_demo(session: Session, echo=print) -> None:
                     naics_sectors=row["naics_sectors"],
                     states=row["regions_of_interest"],
                     interests=row["interests"],
+                    created_at=arrived,
                 )
             )
             session.add(
