@@ -24,6 +24,7 @@ and their jobs are deleted.
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -325,6 +326,7 @@ class History:
 
 def load_history(session: Session, home_office: str, member_email: str, echo=print) -> dict:
     """Play the demo history; returns what it counted."""
+    started = time.perf_counter()
     with emails_held(session):
         history = History(session, home_office, member_email, echo)
         plans = history.plans()
@@ -341,6 +343,6 @@ def load_history(session: Session, home_office: str, member_email: str, echo=pri
     echo(
         "history: {decisions} office decisions, {introductions} introductions, "
         "{engagements} engagements, {signed} signed agreements, {active} active "
-        "partnerships".format(**counts)
+        "partnerships in {seconds:.1f} s".format(**counts, seconds=time.perf_counter() - started)
     )
     return counts
