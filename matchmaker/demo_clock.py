@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from matchmaker.orm import BackgroundJob, OutboxEmail, utcnow
@@ -37,23 +37,24 @@ class Clock:
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.since = utcnow() - timedelta(seconds=1)
+        # Exactly now: the ranking wrote the suggestions a moment ago, and they must stay.
+        self.since = utcnow()
         self.until = self.since + timedelta(hours=6)  # future dates (expiry ...) stay
-        self.columns = [
-            (table, column)
+        self.tables = [
+            (table, [c for c in table.columns if isinstance(c.type, UTCDateTime)])
             for name, table in Base.metadata.tables.items()
             if name in TABLES
-            for column in table.columns
-            if isinstance(column.type, UTCDateTime)
         ]
 
     def settle(self, at: datetime) -> None:
-        for table, column in self.columns:
-            self.session.execute(
-                update(table)
-                .where(column >= self.since, column < self.until)
-                .values({column.name: at})
-            )
+        """One UPDATE per table: each timestamp in the run's window becomes `at`."""
+        for table, columns in self.tables:
+            fresh = [and_(c >= self.since, c < self.until) for c in columns]
+            values = {
+                c.name: case((w, bindparam(None, at, type_=c.type)), else_=c)
+                for c, w in zip(columns, fresh, strict=True)
+            }
+            self.session.execute(update(table).where(or_(*fresh)).values(values))
         self.session.commit()
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -19,6 +20,7 @@ from matchmaker.orm import (
     Office,
     OutboxEmail,
     Priority,
+    Suggestion,
     User,
     utcnow,
 )
@@ -103,6 +105,8 @@ def _the_history_shows_on_the_pages(client, auth, output):
     assert db.session.scalar(select(func.count(Introduction.id))) >= 20
     assert db.session.scalar(select(func.count(Engagement.id))) >= 25
     assert db.session.scalar(select(func.count(OutboxEmail.id))) == 0
+    undecided = select(func.min(Suggestion.created_at)).where(Suggestion.status == "suggested")
+    assert db.session.scalar(undecided) > utcnow() - timedelta(hours=1)  # only played ones move
     assert not db.session.scalar(
         select(func.count(BackgroundJob.id)).where(BackgroundJob.name == "deliver_outbox")
     )
