@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from matchmaker.demo_clock import Clock, demo_pdf, emails_held
 from matchmaker.orm import (
+    Agreement,
     Engagement,
     FollowUp,
     Introduction,
@@ -302,9 +303,13 @@ class History:
         if plan.activate:
             self.activate(intro, start + timedelta(days=45), plan.feature)
 
-    def company_journey(self) -> None:
+    def company_journey(self) -> str:
         """The demo member's company: one request waiting for its answer, and one agreement
-        waiting for its signature (the office signed already)."""
+        waiting for its signature (the office signed already). Returns the member's signing
+        link: its email is not sent, so the demo prints it."""
+        from matchmaker.services.agreements import links
+
+        link = ""
         rows = self.session.scalars(
             select(Suggestion)
             .where(
@@ -320,8 +325,14 @@ class History:
             self.answer(intro, "accept", start + timedelta(days=2))
             self.engage(intro, start + timedelta(days=10), 1)
             self.draft(intro, _at(self.today, 12), company_signs=False)
+            agreement = self.session.scalar(
+                select(Agreement).where(Agreement.introduction_id == intro.id)
+            )
+            row = next(r for r in agreement.signatories if r.email == self.member.email)
+            link = links.signing_url(row, agreement.document.number)
         if rows:
             self.decide(Plan(rows[0], 3, True))
+        return link
 
 
 def load_history(session: Session, home_office: str, member_email: str, echo=print) -> dict:
@@ -334,7 +345,7 @@ def load_history(session: Session, home_office: str, member_email: str, echo=pri
             history.play(plan)
             if k % 10 == 0:
                 echo(f"  history: {k}/{len(plans)} suggestions played")
-        history.company_journey()
+        link = history.company_journey()
     counts = history.counts
     counts["engagements"] = session.scalar(select(func.count(Engagement.id)))
     counts["active"] = session.scalar(
@@ -345,4 +356,6 @@ def load_history(session: Session, home_office: str, member_email: str, echo=pri
         "{engagements} engagements, {signed} signed agreements, {active} active "
         "partnerships in {seconds:.1f} s".format(**counts, seconds=time.perf_counter() - started)
     )
+    if link:
+        echo(f"  the demo company member's signing link (valid 14 days): {link}")
     return counts

@@ -3,6 +3,7 @@
 import csv
 import io
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
 
@@ -152,4 +153,7 @@ def _the_history_shows_on_the_pages(client, auth, output):
     ).all()
     assert len(waiting) == 1
     assert [s.status.value for s in waiting[0].signatories] == ["signed", "invited"]
+    link = output.split("signing link (valid 14 days): ", 1)[1].split()[0]
+    review = client.get(urlsplit(link).path)
+    assert review.status_code == 200 and waiting[0].title in review.text
     auth.logout()
