@@ -1,4 +1,8 @@
-"""Demo data drawn from the labelled development set (labels stripped), and its command."""
+"""Demo data drawn from the labelled development set (labels stripped), and its command.
+
+After the ranking, `flask demo` plays a year of partnership history through the services
+(matchmaker/demo_history.py: its docstring says how past times are set and why no email goes).
+"""
 
 from __future__ import annotations
 
