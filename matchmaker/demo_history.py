@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from matchmaker.demo_clock import Clock, demo_pdf, emails_held
+from matchmaker.demo_plan import Plan, make_plans
 from matchmaker.orm import (
     Agreement,
     Engagement,
@@ -48,26 +48,8 @@ from matchmaker.orm import (
 from matchmaker.services.introductions.transitions import EXPIRE_AFTER
 
 SEED = 2026
-OTHER_OFFICES = 3  # besides the demo staff's office
-DECISIONS = {"home": 20, "other": 14}
-SIGNED = 6
-ACTIVE = 4
 MODES = ("virtual", "in_person", "hybrid")
 KINDS = ("call", "meeting", "site_visit", "meeting", "event")
-
-
-@dataclass
-class Plan:
-    """What happens to one suggestion: decided `days` ago, and how far it goes."""
-
-    suggestion: Suggestion
-    days: int
-    accept: bool
-    answer: str = ""  # "accept", "decline" or "" (no answer yet)
-    engagements: int = 0
-    sign: bool = False
-    activate: bool = False
-    feature: bool = False
 
 
 def _at(today: datetime, days: float) -> datetime:
@@ -95,62 +77,6 @@ class History:
         return self.session.scalar(
             select(User).where(User.company_id == company_id).order_by(User.id).limit(1)
         )
-
-    # choosing -----------------------------------------------------------------------------------
-    def _open(self, office_id: int, exclude: int) -> list[Suggestion]:
-        rows = self.session.scalars(
-            select(Suggestion)
-            .where(
-                Suggestion.routed_office_id == office_id,
-                Suggestion.status == SuggestionStatus.SUGGESTED,
-                Suggestion.company_id != exclude,
-            )
-            .order_by(Suggestion.priority_id, Suggestion.profile_id)
-        )
-        return [s for s in rows if not s.awaiting_admin]
-
-    def plans(self) -> list[Plan]:
-        counts = (
-            select(Suggestion.routed_office_id, func.count().label("n"))
-            .where(Suggestion.routed_office_id != self.home.id)
-            .group_by(Suggestion.routed_office_id)
-            .subquery()
-        )
-        others = self.session.scalars(
-            select(Office.id)
-            .join(counts, counts.c.routed_office_id == Office.id)
-            .order_by(counts.c.n.desc(), Office.name)
-            .limit(OTHER_OFFICES)
-        ).all()
-        chosen = self._open(self.home.id, self.member.company_id)[: DECISIONS["home"]]
-        for office_id in others:
-            chosen += self._open(office_id, self.member.company_id)[: DECISIONS["other"]]
-        # A third in the last 90 days (the metrics page's default period), the rest over the year.
-        plans = [
-            Plan(s, self.rng.randint(5, 90 if k % 3 == 0 else 355), self.rng.random() < 0.5)
-            for k, s in enumerate(chosen)
-        ]
-        # One signed partnership of the home office falls in the last full quarter (the briefing).
-        quarter_end = date(self.today.year, 3 * ((self.today.month - 1) // 3) + 1, 1)
-        middle = quarter_end - timedelta(days=45)
-        featured = plans[0]
-        featured.days, featured.accept = (self.today.date() - middle).days + 45, True
-        for plan in plans:
-            if not plan.accept:
-                continue
-            if plan.days < 25:
-                continue  # the company has not answered yet
-            plan.answer = "decline" if self.rng.random() < 0.2 else "accept"
-            if plan.answer == "accept":
-                plan.engagements = 1 + (plan.days > 60) + (self.rng.random() < 0.3)
-        featured.answer, featured.engagements = "accept", 2
-        eligible = [p for p in plans if p.answer == "accept" and p.days >= 70 and p is not featured]
-        eligible.sort(key=lambda p: -p.days)  # the oldest are active long enough for follow-ups
-        signed = [featured] + eligible[: SIGNED - 1]
-        for k, plan in enumerate(signed):
-            plan.sign, plan.activate = True, k < ACTIVE
-        featured.feature = True
-        return sorted(plans, key=lambda p: -p.days)
 
     # playing ------------------------------------------------------------------------------------
     def decide(self, plan: Plan) -> Introduction | None:
@@ -340,7 +266,7 @@ def load_history(session: Session, home_office: str, member_email: str, echo=pri
     started = time.perf_counter()
     with emails_held(session):
         history = History(session, home_office, member_email, echo)
-        plans = history.plans()
+        plans = make_plans(session, history.rng, history.home, history.member, history.today)
         for k, plan in enumerate(plans, 1):
             history.play(plan)
             if k % 10 == 0:
