@@ -40,21 +40,21 @@ class Clock:
         # Exactly now: the ranking wrote the suggestions a moment ago, and they must stay.
         self.since = utcnow()
         self.until = self.since + timedelta(hours=6)  # future dates (expiry ...) stay
-        self.tables = [
-            (table, [c for c in table.columns if isinstance(c.type, UTCDateTime)])
-            for name, table in Base.metadata.tables.items()
-            if name in TABLES
+        self.statements = [
+            self._statement(table) for name, table in Base.metadata.tables.items() if name in TABLES
         ]
 
+    def _statement(self, table):
+        """One UPDATE per table, built once: each timestamp in the run's window becomes :at."""
+        columns = [c for c in table.columns if isinstance(c.type, UTCDateTime)]
+        at = bindparam("at", type_=UTCDateTime())
+        fresh = [and_(c >= self.since, c < self.until) for c in columns]
+        values = {c.name: case((w, at), else_=c) for c, w in zip(columns, fresh, strict=True)}
+        return update(table).where(or_(*fresh)).values(values)
+
     def settle(self, at: datetime) -> None:
-        """One UPDATE per table: each timestamp in the run's window becomes `at`."""
-        for table, columns in self.tables:
-            fresh = [and_(c >= self.since, c < self.until) for c in columns]
-            values = {
-                c.name: case((w, bindparam(None, at, type_=c.type)), else_=c)
-                for c, w in zip(columns, fresh, strict=True)
-            }
-            self.session.execute(update(table).where(or_(*fresh)).values(values))
+        for statement in self.statements:
+            self.session.execute(statement, {"at": at})
         self.session.commit()
 
 
