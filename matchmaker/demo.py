@@ -1,9 +1,14 @@
-"""Demo data drawn from the labelled development set (labels stripped), and its command."""
+"""Demo data drawn from the labelled development set (labels stripped), and its command.
+
+After the ranking, `flask demo` plays a year of partnership history through the services
+(matchmaker/demo_history.py: its docstring says how past times are set and why no email goes).
+"""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from importlib import resources
 
 import click
@@ -133,7 +138,9 @@ def load_demo(session: Session, echo=print) -> None:
             )
     companies = _rows("companies.json")
     with click.progressbar(companies, label="companies ") as bar:
-        for row in bar:
+        for k, row in enumerate(bar):
+            # Profiles arrived over the past year (the demand page's trend): a fixed spread.
+            arrived = now - timedelta(days=(k * 37) % 365)
             company = Company(
                 name=row["name"],
                 website=row["website"],
@@ -156,6 +163,7 @@ def load_demo(session: Session, echo=print) -> None:
                     naics_sectors=row["naics_sectors"],
                     states=row["regions_of_interest"],
                     interests=row["interests"],
+                    created_at=arrived,
                 )
             )
             session.add(
@@ -173,6 +181,11 @@ def load_demo(session: Session, echo=print) -> None:
         f"loaded {len(cities)} cities, {len(offices)} offices, {len(priorities)} priorities, "
         f"{len(companies)} companies"
     )
+
+
+def home_office() -> str:
+    """The demo staff account's office (Boston's): most of the demo history is its own."""
+    return _rows("priorities.json")[0]["office"]
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
@@ -194,7 +207,7 @@ def demo_command() -> None:
     from matchmaker.services.matching.model_store import current_model, train_model
     from matchmaker.services.matching.ranking import Progress, rerank_all
 
-    fresh = is_empty(db.session)
+    fresh = loaded = is_empty(db.session)
     if fresh:
         load_demo(db.session, echo=click.echo)
     else:
@@ -209,6 +222,11 @@ def demo_command() -> None:
         report = Progress(note=lambda msg: click.echo(f"  {msg}"))
         result = rerank_all(db.session, progress=report)
         click.echo(f"ranked: {result.created} suggestions")
+    if loaded:
+        from matchmaker.demo_history import load_history
+
+        accounts = demo_accounts()
+        load_history(db.session, home_office(), accounts[2][1], echo=click.echo)
     click.echo(f"\nMatchmaker serves at {current_app.config['BASE_URL']}\nDemo accounts:")
     for role, email, password in demo_accounts():
         click.echo(f"  {role:<15} {email:<55} {password}")

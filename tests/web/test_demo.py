@@ -1,10 +1,31 @@
 """`flask demo`: demo data on an empty database, printed accounts that work, data kept on re-run."""
 
+import csv
+import io
+from datetime import timedelta
+from urllib.parse import urlsplit
+
 from sqlalchemy import func, select
 
 from matchmaker.demo import demo_accounts
 from matchmaker.extensions import db
-from matchmaker.orm import City, Company, InterestProfile, Office, Priority, User
+from matchmaker.orm import (
+    Agreement,
+    AgreementStatus,
+    BackgroundJob,
+    City,
+    Company,
+    Engagement,
+    InterestProfile,
+    Introduction,
+    Office,
+    OutboxEmail,
+    Priority,
+    Suggestion,
+    User,
+    utcnow,
+)
+from matchmaker.services.briefing.period import default_period
 
 
 def test_demo_loads_once_and_its_printed_accounts_log_in(app, runner, client, auth):
@@ -17,6 +38,7 @@ def test_demo_loads_once_and_its_printed_accounts_log_in(app, runner, client, au
         m.__name__: db.session.scalar(select(func.count(m.id)))
         for m in (City, Office, Priority, Company, InterestProfile)
     }
+    history = {"introductions": db.session.scalar(select(func.count(Introduction.id)))}
     assert counts["City"] >= 2 and counts["Office"] >= 2
     assert counts["Company"] >= 10 and counts["InterestProfile"] >= 10
     assert counts["Priority"] >= 6
@@ -33,9 +55,12 @@ def test_demo_loads_once_and_its_printed_accounts_log_in(app, runner, client, au
         assert client.get("/dashboard").status_code == 200
         auth.logout()
 
+    _the_history_shows_on_the_pages(client, auth, result.output)
+
     again = runner.invoke(args=["demo"])
     assert "already has data" in again.output
     assert db.session.scalar(select(func.count(Company.id))) == counts["Company"]
+    assert db.session.scalar(select(func.count(Introduction.id))) == history["introductions"]
 
     names = set(db.session.scalars(select(Company.name)))
     assert "<b>Pitchlark</b> Sales AI" in names  # kept as typed; escaping is the templates' job
@@ -71,3 +96,64 @@ def test_the_readme_rules_for_demo_addresses_hold_for_every_office_and_company(a
     members = set(db.session.scalars(select(User.email).where(User.company_id.is_not(None))))
     domains = db.session.scalars(select(Company.website_domain)).all()
     assert {f"team@{domain}" for domain in domains} == members
+
+
+def _the_history_shows_on_the_pages(client, auth, output):
+    """The demo's partnership history: the Boston staff's metrics funnel has numbers, the
+    briefing of the last full quarter lists a signed agreement with its fingerprint, the demo
+    company has a request to answer and an agreement to sign; no email was queued."""
+    assert "history:" in output
+    assert db.session.scalar(select(func.count(Introduction.id))) >= 20
+    assert db.session.scalar(select(func.count(Engagement.id))) >= 25
+    assert db.session.scalar(select(func.count(OutboxEmail.id))) == 0
+    undecided = select(func.min(Suggestion.created_at)).where(Suggestion.status == "suggested")
+    assert db.session.scalar(undecided) > utcnow() - timedelta(hours=1)  # only played ones move
+    assert not db.session.scalar(
+        select(func.count(BackgroundJob.id)).where(BackgroundJob.name == "deliver_outbox")
+    )
+    _role, staff_email, staff_password = demo_accounts()[1]
+    client.post("/auth/login", data={"email": staff_email, "password": staff_password})
+    assert "Funnel" in client.get("/metrics").text
+    for preset, steps in (("last_90", 4), ("last_365", 6)):  # the default period, the year
+        rows = list(csv.reader(io.StringIO(client.get(f"/metrics.csv?preset={preset}").text)))
+        funnel = [int(r[3]) for r in rows[1:] if r[0] == "Funnel" and r[2] == "Suggestions"]
+        assert len(funnel) == 6 and all(n > 0 for n in funnel[:steps]), (preset, funnel)
+
+    quarter = default_period(utcnow().date())
+    signed = db.session.scalars(
+        select(Agreement)
+        .join(Introduction)
+        .join(Office, Office.id == Introduction.office_id)
+        .where(
+            Agreement.status == AgreementStatus.SIGNED,
+            Office.contact_email == staff_email,
+        )
+    ).all()
+    in_quarter = [a for a in signed if quarter.start <= a.signed_at.date() <= quarter.end]
+    assert in_quarter
+    page = client.get(f"/briefing/document?start={quarter.start}&end={quarter.end}").text
+    assert all(a.document.sha256 in page for a in in_quarter)
+    auth.logout()
+
+    _role, member_email, member_password = demo_accounts()[2]
+    client.post("/auth/login", data={"email": member_email, "password": member_password})
+    page = client.get("/company/introductions?stage=requested").text
+    pending = db.session.scalars(
+        select(Introduction)
+        .join(User, User.company_id == Introduction.company_id)
+        .where(User.email == member_email, Introduction.stage == "requested")
+    ).all()
+    assert len(pending) == 1
+    assert pending[0].priority.title in page
+    waiting = db.session.scalars(
+        select(Agreement)
+        .join(Introduction)
+        .join(User, User.company_id == Introduction.company_id)
+        .where(User.email == member_email, Agreement.status == AgreementStatus.SIGNING)
+    ).all()
+    assert len(waiting) == 1
+    assert [s.status.value for s in waiting[0].signatories] == ["signed", "invited"]
+    link = output.split("signing link (valid 14 days): ", 1)[1].split()[0]
+    review = client.get(urlsplit(link).path)
+    assert review.status_code == 200 and waiting[0].title in review.text
+    auth.logout()
