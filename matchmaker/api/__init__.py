@@ -52,7 +52,15 @@ class MatchmakerApi(Api):
 
 def register(app: Flask) -> None:
     """Configure flask-smorest and attach every API blueprint."""
-    from matchmaker.api import companies, docs, introductions, priorities, profiles, suggestions
+    from matchmaker.api import (
+        companies,
+        docs,
+        introductions,
+        metrics,
+        priorities,
+        profiles,
+        suggestions,
+    )
 
     app.config.update(
         API_TITLE="Matchmaker API",
@@ -65,6 +73,6 @@ def register(app: Flask) -> None:
     app.config.setdefault("API_MAX_BODY", 64 * 1024)
     api = MatchmakerApi(app)
     app.register_blueprint(docs.bp)
-    for module in (priorities, profiles, suggestions, introductions, companies):
+    for module in (priorities, profiles, suggestions, introductions, companies, metrics):
         api.register_blueprint(module.blp)
     app.extensions["matchmaker_api"] = api

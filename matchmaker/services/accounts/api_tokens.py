@@ -35,6 +35,7 @@ SCOPES = {
     "write:profiles": "Create, edit and pause the company's interest profiles",
     "read:introductions": "Read introductions, engagements and agreements",
     "read:companies": "Search companies",
+    "read:metrics": "Read the funnel figures of the metrics page",
 }
 # What each role may grant a token: never more than the user may do on the pages.
 ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
@@ -45,6 +46,7 @@ ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
         "write:priorities",
         "read:introductions",
         "read:companies",
+        "read:metrics",
     ),
     Role.COMPANY_MEMBER: ("read:profiles", "write:profiles", "read:introductions"),
     Role.ADMIN: (
@@ -53,6 +55,7 @@ ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
         "read:priorities",
         "read:introductions",
         "read:companies",
+        "read:metrics",
     ),
 }
 
