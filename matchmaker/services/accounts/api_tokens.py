@@ -36,6 +36,7 @@ SCOPES = {
     "read:introductions": "Read introductions, engagements and agreements",
     "read:companies": "Search companies",
     "read:metrics": "Read the funnel figures of the metrics page",
+    "write:companies": "Import companies from CSV (admins)",
 }
 # What each role may grant a token: never more than the user may do on the pages.
 ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
@@ -56,6 +57,7 @@ ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
         "read:introductions",
         "read:companies",
         "read:metrics",
+        "write:companies",
     ),
 }
 

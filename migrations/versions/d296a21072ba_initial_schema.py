@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a1a692e0aac3
+Revision ID: d296a21072ba
 Revises: 
-Create Date: 2026-12-04 14:55:22.875485
+Create Date: 2026-12-04 15:00:21.823822
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = 'a1a692e0aac3'
+revision = 'd296a21072ba'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -257,12 +257,14 @@ def upgrade():
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('row_count', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('previewed', 'imported', name='importstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('previewed', 'imported', 'queued', 'running', 'failed', name='importstatus', native_enum=False, length=20), nullable=False),
     sa.Column('created_count', sa.Integer(), nullable=False),
     sa.Column('updated_count', sa.Integer(), nullable=False),
     sa.Column('unchanged_count', sa.Integer(), nullable=False),
     sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
     sa.Column('imported_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('failure', sa.Text(), nullable=False),
+    sa.Column('row_errors', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_import_batch_uploaded_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batch'))
     )
