@@ -153,6 +153,24 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     return token
 
 
+def revoke_all_tokens(session: Session, user: User, why: str) -> int:
+    """Revoke every live token of the user (a password change or reset: whoever had the old
+    password may have made one), in the caller's transaction; one audit event names them."""
+    live = live_tokens(session, user)
+    if not live:
+        return 0
+    now = utcnow()
+    for token in live:
+        token.revoked_at = now
+    record_auth_event(
+        session,
+        AuthEventKind.API_TOKEN_REVOKED,
+        user=user,
+        detail=f"{why}: " + ", ".join(t.prefix for t in live),
+    )
+    return len(live)
+
+
 def authenticate(session: Session, secret: str) -> tuple[ApiToken | None, str]:
     """The live token a bearer secret names and its active user, or (None, why not)."""
     if not secret.startswith("mm_") or len(secret) > 200:
