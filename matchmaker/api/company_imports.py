@@ -21,7 +21,7 @@ MEDIA_TYPES = ("text/csv", "multipart/form-data")
 STATES = {
     ImportStatus.QUEUED: "queued",
     ImportStatus.RUNNING: "running",
-    ImportStatus.PREVIEWED: "queued",  # uploaded on the page, not imported yet
+    ImportStatus.PREVIEWED: "previewed",  # uploaded on the page, to be imported there
     ImportStatus.IMPORTED: "succeeded",
     ImportStatus.FAILED: "failed",
 }
@@ -96,7 +96,7 @@ def _shown(batch) -> dict:
         }
         if done
         else None,
-        "failure": batch.failure or None if state == "failed" else None,
+        "failure": (batch.failure or None) if state == "failed" else None,
         "row_errors": batch.row_errors or [],
         "created_at": batch.created_at,
         "imported_at": batch.imported_at,

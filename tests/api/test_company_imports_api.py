@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from matchmaker.extensions import db
 from matchmaker.orm import Company, ImportBatch, ImportStatus
+from matchmaker.services.companies.csv_import import batches as company_import
 from matchmaker.services.companies.csv_import import queued
 from tests import factories as f
 from tests.api.helpers import bearer, token_for
@@ -134,7 +135,7 @@ def test_only_admins_with_the_scope_import_and_only_their_own_imports_are_shown(
     assert client.get(f"{url}/999999", headers=bearer(token_for(admin))).status_code == 404
 
 
-def test_a_job_that_finds_errors_fails_the_import_with_its_rows_and_changes_nothing(app, admin):
+def test_a_job_that_finds_errors_fails_the_import_with_its_rows_and_changes_nothing(client, admin):
     """The database changed between the check and the job: the job imports nothing."""
     batch = queued.queue_import(db.session, admin, "crm.csv", csv_bytes(*GOOD))  # ran inline
     db.session.expire_all()
@@ -156,5 +157,16 @@ def test_a_job_that_finds_errors_fails_the_import_with_its_rows_and_changes_noth
         and "Duplicate in database" in failed.row_errors[0]["errors"][0]
     )
     assert dict(db.session.execute(select(Company.id, Company.name)).all()) == names
+    shown = client.get(f"/api/v1/companies/imports/{later.id}", headers=bearer(token_for(admin)))
+    body = shown.get_json()
+    assert body["status"] == "failed" and body["result"] is None
+    assert body["failure"] == "1 row(s) have errors; nothing was imported."
+    assert body["row_errors"][0]["row"] == 2 and body["progress"] == {"rows": 1, "done": 0}
     queued.run_queued_import(db.session, later.id)  # a retry of a finished job does nothing
     assert db.session.get(ImportBatch, later.id).status == ImportStatus.FAILED
+
+
+def test_a_file_uploaded_on_the_page_shows_as_previewed(client, admin):
+    batch = company_import.upload_import(db.session, admin, "page.csv", csv_bytes(*GOOD))
+    shown = client.get(f"/api/v1/companies/imports/{batch.id}", headers=bearer(token_for(admin)))
+    assert shown.get_json()["status"] == "previewed" and shown.get_json()["result"] is None
