@@ -16,8 +16,6 @@ from matchmaker.services.companies.csv_import.batches import (
 )
 from matchmaker.services.errors import DomainError, NotFound
 
-JOB = "import_companies"
-
 
 class ImportRowErrors(DomainError):
     """Rows of the file have errors: nothing is imported. `rows` lists them."""
@@ -45,7 +43,7 @@ def queue_import(session: Session, user: User, filename: str, data: bytes) -> Im
     batch.status = ImportStatus.QUEUED
     session.add(batch)
     session.flush()
-    enqueue(JOB, batch.id)
+    enqueue("import_companies", batch.id)
     session.commit()
     return batch
 
