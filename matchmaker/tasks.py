@@ -10,6 +10,7 @@ from matchmaker.extensions import db
 from matchmaker.services import mail
 from matchmaker.services.accounts import credentials as accounts
 from matchmaker.services.companies.csv_import import batches as company_import
+from matchmaker.services.companies.csv_import import queued as queued_import
 from matchmaker.services.matching import distributed, ranking
 from matchmaker.services.review import daily as review_daily
 from matchmaker.services.review import routing
@@ -33,6 +34,10 @@ def rank_priority(priority_id: int) -> int:
 
 def rank_imported(profile_ids: list[int]) -> int:
     return company_import.rank_imported(db.session, profile_ids)
+
+
+def import_companies(batch_id: int) -> None:
+    queued_import.run_queued_import(db.session, batch_id)
 
 
 def rerank_everything() -> int:

@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from matchmaker.api import problems
 from matchmaker.api.common import ProblemSchema
+from matchmaker.services.companies.csv_import import columns as csv_columns
 
 SPEC_OPTIONS = {
     "info": {
@@ -52,7 +53,16 @@ class MatchmakerApi(Api):
 
 def register(app: Flask) -> None:
     """Configure flask-smorest and attach every API blueprint."""
-    from matchmaker.api import companies, docs, introductions, priorities, profiles, suggestions
+    from matchmaker.api import (
+        companies,
+        company_imports,
+        docs,
+        introductions,
+        metrics,
+        priorities,
+        profiles,
+        suggestions,
+    )
 
     app.config.update(
         API_TITLE="Matchmaker API",
@@ -63,8 +73,18 @@ def register(app: Flask) -> None:
         API_SPEC_OPTIONS=SPEC_OPTIONS,
     )
     app.config.setdefault("API_MAX_BODY", 64 * 1024)
+    # A CSV import: the file's own limit, and room for a multipart form around it.
+    app.config.setdefault("API_MAX_IMPORT_BODY", csv_columns.MAX_BYTES + 64 * 1024)
     api = MatchmakerApi(app)
     app.register_blueprint(docs.bp)
-    for module in (priorities, profiles, suggestions, introductions, companies):
+    for module in (
+        priorities,
+        profiles,
+        suggestions,
+        introductions,
+        companies,
+        company_imports,
+        metrics,
+    ):
         api.register_blueprint(module.blp)
     app.extensions["matchmaker_api"] = api

@@ -6,6 +6,8 @@ Done once, when the module is imported: blueprints are shared by every app the p
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, current_app, request
 from flask_smorest import Blueprint
 
@@ -27,10 +29,13 @@ def _body_checks():
     request.max_content_length = limit  # a body without a length stops reading there
 
 
-def api_blueprint(name: str, url_prefix: str, description: str) -> Blueprint:
+def api_blueprint(
+    name: str, url_prefix: str, description: str, body_checks: Callable = _body_checks
+) -> Blueprint:
+    """`body_checks` runs before every view (JSON within API_MAX_BODY unless told otherwise)."""
     bp = Blueprint(name, __name__, url_prefix=url_prefix, description=description)
     problems.register(bp)
-    bp.before_request(_body_checks)
+    bp.before_request(body_checks)
     csrf.exempt(bp)
     limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_key)(bp)
     return bp

@@ -82,7 +82,7 @@ def from_http_exception(err: HTTPException) -> Response:
     if status == 401:
         headers["WWW-Authenticate"] = "Bearer"
     detail = DETAILS.get(status, "")
-    if status in (400, 401, 403, 409, 422) and _own_description(err):
+    if status in (400, 401, 403, 409, 413, 415, 422) and _own_description(err):
         detail = err.description
     if status == 400 and err.__class__.__name__ == "CSRFError":
         detail = "Requests made with a browser session need a CSRF token; use an API token."

@@ -15,6 +15,7 @@ JOBS: dict[str, str] = {
     "rank_profile": "matchmaker.tasks:rank_profile",
     "rank_priority": "matchmaker.tasks:rank_priority",
     "rank_imported": "matchmaker.tasks:rank_imported",
+    "import_companies": "matchmaker.tasks:import_companies",
     "rerank_everything": "matchmaker.tasks:rerank_everything",
     "rerank_coordinate": "matchmaker.tasks:rerank_coordinate",
     "rerank_chunk": "matchmaker.tasks:rerank_chunk",

@@ -14,6 +14,11 @@ from matchmaker.orm.base import Base, str_enum, utcnow
 class ImportStatus(enum.StrEnum):
     PREVIEWED = "previewed"
     IMPORTED = "imported"
+    # An API import (services/companies/csv_import/queued.py): checked, waiting for its job,
+    # being imported by it, or refused when the job found errors (`failure`, `row_errors`).
+    QUEUED = "queued"
+    RUNNING = "running"
+    FAILED = "failed"
 
 
 class ImportBatch(Base):
@@ -36,3 +41,5 @@ class ImportBatch(Base):
     unchanged_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     imported_at: Mapped[datetime | None]
+    failure: Mapped[str] = mapped_column(Text, default="")
+    row_errors: Mapped[list] = mapped_column(default=list)  # [{"row", "name", "errors"}]

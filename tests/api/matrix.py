@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from matchmaker.extensions import db
 from matchmaker.orm import InterestProfile, Priority, utcnow
+from matchmaker.services.companies.csv_import import queued
 from tests import factories as f
 
 
@@ -53,6 +55,32 @@ def _profile_body(w, version: bool = True) -> dict:
     if version:
         body["version"] = _version(InterestProfile, w.profile_a.id)
     return body
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A body that is not JSON (the CSV import)."""
+
+    data: bytes
+    content_type: str
+
+
+def request_kwargs(body) -> dict:
+    """The test client's arguments for a row's body."""
+    if isinstance(body, Raw):
+        return {"data": body.data, "content_type": body.content_type}
+    return {"json": body}
+
+
+IMPORT_CSV = (
+    b"external_id,name,website,hq_country,size,naics_sectors\r\n"
+    b"matrix-1,Matrix Harbour Tech,https://matrix-harbour.example,DE,sme,3332\r\n"
+)
+
+
+def _admin_import(w) -> str:
+    batch = queued.queue_import(db.session, w.admin, "matrix.csv", IMPORT_CSV)
+    return f"/api/v1/companies/imports/{batch.id}"
 
 
 def _suggestion(action: str):
@@ -169,6 +197,25 @@ API_ROUTES: dict[str, tuple] = {
         lambda w: "/api/v1/companies?q=a",
         None,
         expect(401, 403, 403, 200, 200, 200),
+    ),
+    "api_metrics.funnel": (
+        "GET",
+        lambda w: "/api/v1/metrics",
+        None,
+        expect(401, 403, 403, 200, 200, 200),
+    ),
+    "api_company_imports.start_import": (
+        "POST",
+        lambda w: "/api/v1/companies/imports",
+        lambda w: Raw(IMPORT_CSV, "text/csv"),
+        expect(401, 403, 403, 403, 403, 202),
+    ),
+    # the admin's own import: another admin's would be 404
+    "api_company_imports.get_import": (
+        "GET",
+        _admin_import,
+        None,
+        expect(401, 403, 403, 403, 403, 200),
     ),
     "api_introductions.list_engagements": (
         "GET",

@@ -16,8 +16,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from matchmaker.extensions import db
 from matchmaker.orm import Role
+from matchmaker.services.companies.csv_import import queued
 from tests.api.helpers import bearer, token_for
+from tests.api.matrix import IMPORT_CSV
 from tests.world import build_world
 
 MAX_EXAMPLES = 3  # per operation and role: the whole run stays well under a minute
@@ -95,6 +98,7 @@ def test_the_api_conforms_to_its_description_for_every_role(app):
         "priority_id": world.draft_a.id,
         "profile_id": world.profile_a.id,
         "suggestion_id": world.suggestion_a.id,
+        "import_id": queued.queue_import(db.session, world.admin, "a.csv", IMPORT_CSV).id,
     }
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     leaks: list[str] = []

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.api.helpers import bearer, token_for
-from tests.api.matrix import API_ROUTES
+from tests.api.matrix import API_ROUTES, request_kwargs
 from tests.world import build_world
 
 ROLES = ["anonymous", "company_a", "company_b", "staff_a", "staff_b", "admin"]
@@ -485,7 +485,7 @@ def test_api_route_matrix(app, client, role):
     headers = bearer(token_for(user)) if user is not None else {}
     failures = []
     for endpoint, (method, url, body, expected) in sorted(API_ROUTES.items()):
-        kwargs = {"json": body(world)} if body else {}
+        kwargs = request_kwargs(body(world)) if body else {}
         path = url(world)
         with client.open(path, method=method, headers=headers, **kwargs) as response:
             status = response.status_code

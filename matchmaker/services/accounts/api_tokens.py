@@ -35,6 +35,8 @@ SCOPES = {
     "write:profiles": "Create, edit and pause the company's interest profiles",
     "read:introductions": "Read introductions, engagements and agreements",
     "read:companies": "Search companies",
+    "read:metrics": "Read the funnel figures of the metrics page",
+    "write:companies": "Import companies from CSV (admins)",
 }
 # What each role may grant a token: never more than the user may do on the pages.
 ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
@@ -45,6 +47,7 @@ ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
         "write:priorities",
         "read:introductions",
         "read:companies",
+        "read:metrics",
     ),
     Role.COMPANY_MEMBER: ("read:profiles", "write:profiles", "read:introductions"),
     Role.ADMIN: (
@@ -53,6 +56,8 @@ ROLE_SCOPES: dict[Role, tuple[str, ...]] = {
         "read:priorities",
         "read:introductions",
         "read:companies",
+        "read:metrics",
+        "write:companies",
     ),
 }
 
@@ -146,6 +151,24 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     )
     session.commit()
     return token
+
+
+def revoke_all_tokens(session: Session, user: User, why: str) -> int:
+    """Revoke every live token of the user (a password change or reset: whoever had the old
+    password may have made one), in the caller's transaction; one audit event names them."""
+    live = live_tokens(session, user)
+    if not live:
+        return 0
+    now = utcnow()
+    for token in live:
+        token.revoked_at = now
+    record_auth_event(
+        session,
+        AuthEventKind.API_TOKEN_REVOKED,
+        user=user,
+        detail=f"{why}: " + ", ".join(t.prefix for t in live),
+    )
+    return len(live)
 
 
 def authenticate(session: Session, secret: str) -> tuple[ApiToken | None, str]:

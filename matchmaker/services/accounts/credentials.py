@@ -12,6 +12,7 @@ from matchmaker import passwords
 from matchmaker.jobs import enqueue
 from matchmaker.orm import AuthEvent, AuthEventKind, Role, SessionEnd, User, utcnow
 from matchmaker.orm.accounts import new_session_token
+from matchmaker.services.accounts import api_tokens
 from matchmaker.services.accounts.auth_events import record_auth_event, request_origin
 from matchmaker.services.accounts.sessions import end_all_sessions
 from matchmaker.services.errors import DomainError
@@ -101,6 +102,7 @@ def change_password(session: Session, user: User, current: str, new_password: st
         raise DomainError(str(exc), field="new_password") from exc
     record_auth_event(session, AuthEventKind.PASSWORD_CHANGED, user=user)
     end_all_sessions(session, user, SessionEnd.PASSWORD_CHANGED)
+    api_tokens.revoke_all_tokens(session, user, "password changed")
     session.commit()
 
 
@@ -172,6 +174,7 @@ def reset_password(session: Session, token: str, new_password: str) -> User:
         raise DomainError(str(exc), field="password") from exc
     record_auth_event(session, AuthEventKind.RESET_USED, user=user)
     end_all_sessions(session, user, SessionEnd.PASSWORD_RESET)
+    api_tokens.revoke_all_tokens(session, user, "password reset")
     session.commit()
     return user
 

@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 from matchmaker.csv_cells import csv_line
 from matchmaker.orm import OutcomeKind, User, utcnow
 from matchmaker.services.metrics.charts import Chart, bar_chart
+from matchmaker.services.metrics.figures import SMALL, average_figure, rate_figure  # noqa: F401 - the rule this page shows
 from matchmaker.services.metrics.funnel import funnel
 from matchmaker.services.metrics.modes import by_mode
 from matchmaker.services.metrics.outcomes import outcomes
 from matchmaker.services.metrics.period import Period, resolve_period
 from matchmaker.services.metrics.scope import Scope, resolve_scope
 
-SMALL = 5
 CSV_HEADER = ["chart", "row", "column", "value"]
 
 
@@ -66,21 +66,22 @@ def small(n: int) -> str:
 
 def rate(part: int, whole: int) -> tuple[str, float | None]:
     """A percentage, or the count when it rests on fewer than SMALL items."""
-    if whole == 0:
+    figure = rate_figure(part, whole)
+    if figure is None:
         return "–", None
-    if part < SMALL:
+    if figure.suppressed:
         return small(part), None
-    pct = 100.0 * part / whole
-    return f"{pct:.1f}%", round(pct, 1)
+    return f"{figure.value:.1f}%", figure.value
 
 
 def average(value: float | None, n: int, digits: int = 1) -> tuple[str, float | None]:
     """An average (or median) of n items, or the count when n is below SMALL."""
-    if n == 0 or value is None:
-        return "–", None
-    if n < SMALL:
+    figure = average_figure(value, n, digits)
+    if figure.suppressed:
         return small(n), None
-    return f"{value:.{digits}f}", round(value, digits)
+    if figure.value is None:
+        return "–", None
+    return f"{value:.{digits}f}", figure.value
 
 
 def money(amount: Decimal) -> str:

@@ -28,6 +28,8 @@ from matchmaker.text import one_line
 
 CREATE, UPDATE, UNCHANGED, SKIP, ERROR = "create", "update", "unchanged", "skip", "error"
 RANK_ONE_BY_ONE = 20  # more imported profiles than this: one full re-rank instead
+# A batch the page previewed, or an API import waiting for (or being run by) its job.
+NOT_YET_IMPORTED = (ImportStatus.PREVIEWED, ImportStatus.QUEUED, ImportStatus.RUNNING)
 PROFILE_FIELDS = ("title", "partnership_types", "naics_sectors", "states", "interests")
 
 
@@ -80,16 +82,21 @@ class Preview:
         return counts
 
 
-def upload_import(session: Session, user: User, filename: str, data: bytes) -> ImportBatch:
-    """Keep an uploaded CSV for its preview; a file that cannot be read raises CsvFileError."""
+def new_batch(user: User, filename: str, data: bytes) -> ImportBatch:
+    """An uploaded CSV as a batch, not yet saved; a file that cannot be read raises CsvFileError."""
     rows = read_csv(data)
-    batch = ImportBatch(
+    return ImportBatch(
         uploaded_by_id=user.id,
         filename=one_line(filename)[:255],
         content=data.decode("utf-8-sig"),
         sha256=hashlib.sha256(data).hexdigest(),
         row_count=len(rows),
     )
+
+
+def upload_import(session: Session, user: User, filename: str, data: bytes) -> ImportBatch:
+    """Keep an uploaded CSV for its preview; a file that cannot be read raises CsvFileError."""
+    batch = new_batch(user, filename, data)
     session.add(batch)
     session.commit()
     return batch
@@ -248,7 +255,7 @@ def run_import(session: Session, batch_id: int, user: User) -> ImportBatch:
     # waits on the row and then matches nothing. A failed import rolls the claim back with it.
     claimed = session.execute(
         update(ImportBatch)
-        .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.PREVIEWED)
+        .where(ImportBatch.id == batch.id, ImportBatch.status.in_(NOT_YET_IMPORTED))
         .values(status=ImportStatus.IMPORTED)
         .execution_options(synchronize_session=False)
     ).rowcount

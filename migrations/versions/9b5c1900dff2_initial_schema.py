@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: f1a42f64d23a
+Revision ID: 9b5c1900dff2
 Revises: 
-Create Date: 2026-12-04 15:30:34.314358
+Create Date: 2026-12-04 15:41:05.911447
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import matchmaker.orm.base  # noqa: F401
 
 
 # revision identifiers, used by Alembic.
-revision = 'f1a42f64d23a'
+revision = '9b5c1900dff2'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -257,12 +257,14 @@ def upgrade():
     sa.Column('content', sa.Text(), nullable=False),
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('row_count', sa.Integer(), nullable=False),
-    sa.Column('status', sa.Enum('previewed', 'imported', name='importstatus', native_enum=False, length=20), nullable=False),
+    sa.Column('status', sa.Enum('previewed', 'imported', 'queued', 'running', 'failed', name='importstatus', native_enum=False, length=20), nullable=False),
     sa.Column('created_count', sa.Integer(), nullable=False),
     sa.Column('updated_count', sa.Integer(), nullable=False),
     sa.Column('unchanged_count', sa.Integer(), nullable=False),
     sa.Column('created_at', matchmaker.orm.base.UTCDateTime(), nullable=False),
     sa.Column('imported_at', matchmaker.orm.base.UTCDateTime(), nullable=True),
+    sa.Column('failure', sa.Text(), nullable=False),
+    sa.Column('row_errors', sa.JSON(), nullable=False),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_import_batch_uploaded_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_batch'))
     )
