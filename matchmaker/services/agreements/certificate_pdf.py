@@ -19,10 +19,10 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matchmaker.orm import Agreement, Signature
+from matchmaker.orm import Agreement
+from matchmaker.services.agreements.documents import current_signatures
 
 log = logging.getLogger(__name__)
 
@@ -63,15 +63,6 @@ def _utc(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S UTC") if value else "—"
 
 
-def signatures_of(session: Session, agreement: Agreement) -> dict[int, Signature]:
-    """Signatory id -> their signature over the current version."""
-    document = agreement.document
-    if document is None:
-        return {}
-    rows = session.scalars(select(Signature).where(Signature.document_id == document.id))
-    return {s.signatory_id: s for s in rows}
-
-
 def certificate_filename(agreement: Agreement) -> str:
     return f"signing-certificate-{agreement.id}.pdf"
 
@@ -81,7 +72,7 @@ def build_certificate_pdf(session: Session, agreement: Agreement) -> bytes:
     body, title, heading = _styles()
     intro = agreement.introduction
     document = agreement.document
-    signatures = signatures_of(session, agreement)
+    signatures = current_signatures(session, agreement)
     parties = [intro.office.name, intro.company.name, *agreement.other_parties.splitlines()]
     facts = [
         ("Agreement", f"{agreement.title} ({agreement.kind.label})"),

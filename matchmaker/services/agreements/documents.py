@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matchmaker.orm import AgreementFile
+from matchmaker.orm import Agreement, AgreementFile, Signature
 from matchmaker.services.errors import DomainError
 from matchmaker.text import one_line
 
@@ -89,3 +90,12 @@ def normalise_fingerprint(text: str) -> str | None:
     """A typed or pasted SHA-256 (any case, spaces or colons between the digits), or None."""
     value = re.sub(r"[\s:]", "", text or "").lower()
     return value if _HEX.fullmatch(value) else None
+
+
+def current_signatures(session: Session, agreement: Agreement) -> dict[int, Signature]:
+    """Signatory id -> their signature over the current version (earlier ones are void)."""
+    document = agreement.document
+    if document is None:
+        return {}
+    rows = session.scalars(select(Signature).where(Signature.document_id == document.id))
+    return {s.signatory_id: s for s in rows}

@@ -23,6 +23,7 @@ from matchmaker.services.agreements.certificate_pdf import (
     build_certificate_pdf,
     certificate_filename,
 )
+from matchmaker.services.agreements.documents import current_signatures
 from matchmaker.services.agreements.transitions import LOCKED_STATUSES, Status, may_manage
 from matchmaker.services.errors import NotFound
 from matchmaker.tokens import InvalidToken
@@ -54,15 +55,6 @@ def for_introduction(session: Session, intro: Introduction, viewer: User) -> lis
         select(Agreement).where(Agreement.introduction_id == intro.id).order_by(Agreement.id.desc())
     )
     return [a for a in rows if may_see(viewer, a)]
-
-
-def current_signatures(session: Session, agreement: Agreement) -> dict[int, Signature]:
-    """Signatory id -> their signature over the current version (earlier ones are void)."""
-    document = agreement.document
-    if document is None:
-        return {}
-    rows = session.scalars(select(Signature).where(Signature.document_id == document.id))
-    return {s.signatory_id: s for s in rows}
 
 
 def still_to_sign(agreement: Agreement) -> list:

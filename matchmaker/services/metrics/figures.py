@@ -69,6 +69,21 @@ class FunnelFigures:
     timings: list[TimingFigures]
 
 
+def resolve(
+    session: Session,
+    user: User,
+    scope_key: str,
+    preset: str,
+    since: date | None,
+    until: date | None,
+    today: date | None,
+) -> tuple[Scope, Period]:
+    """The scope the user may see and the period asked for: what the page, its CSV and the API
+    all start from (NotFound, InvalidPeriod)."""
+    scope = resolve_scope(session, user, scope_key)
+    return scope, resolve_period(preset, since, until, today or utcnow().date())
+
+
 def funnel_figures(
     session: Session,
     user: User,
@@ -79,8 +94,7 @@ def funnel_figures(
     today: date | None = None,
 ) -> FunnelFigures:
     """The funnel of a scope the user may see, for a period (NotFound, InvalidPeriod)."""
-    scope = resolve_scope(session, user, scope_key)
-    period = resolve_period(preset, since, until, today or utcnow().date())
+    scope, period = resolve(session, user, scope_key, preset, since, until, today)
     steps, medians = funnel(session, scope, period)
     rows = [
         StepFigures(

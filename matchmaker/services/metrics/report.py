@@ -15,14 +15,19 @@ from decimal import Decimal
 from sqlalchemy.orm import Session
 
 from matchmaker.csv_cells import csv_line
-from matchmaker.orm import OutcomeKind, User, utcnow
+from matchmaker.orm import OutcomeKind, User
 from matchmaker.services.metrics.charts import Chart, bar_chart
-from matchmaker.services.metrics.figures import SMALL, average_figure, rate_figure  # noqa: F401 - the rule this page shows
+from matchmaker.services.metrics.figures import (  # noqa: F401 - SMALL: the rule this page shows
+    SMALL,
+    average_figure,
+    rate_figure,
+    resolve,
+)
 from matchmaker.services.metrics.funnel import funnel
 from matchmaker.services.metrics.modes import by_mode
 from matchmaker.services.metrics.outcomes import outcomes
-from matchmaker.services.metrics.period import Period, resolve_period
-from matchmaker.services.metrics.scope import Scope, resolve_scope
+from matchmaker.services.metrics.period import Period
+from matchmaker.services.metrics.scope import Scope
 
 CSV_HEADER = ["chart", "row", "column", "value"]
 
@@ -226,8 +231,7 @@ def metrics_report(
     today: date | None = None,
 ) -> Report:
     """The metrics of a scope the user may see, for a period (NotFound, InvalidPeriod)."""
-    scope = resolve_scope(session, user, scope_key)
-    period = resolve_period(preset, since, until, today or utcnow().date())
+    scope, period = resolve(session, user, scope_key, preset, since, until, today)
     report = Report(scope, period)
     report.panels += funnel_panels(session, scope, period)
     report.panels += mode_panels(session, scope, period)
