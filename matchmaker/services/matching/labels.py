@@ -25,6 +25,7 @@ from matchmaker.orm import (
     Suggestion,
     SuggestionStatus,
 )
+from matchmaker.orm.introductions import CONNECTED  # both sides said yes
 from matchmaker.ranking.learning import Label
 
 S = SuggestionStatus
@@ -43,14 +44,6 @@ OTHER_DECLINE_REASONS = frozenset({"already_engaged", "sensitive", "duplicate", 
 # introduction (COMPANY_DECLINED) leaves the office's yes, so it stays "accepted".
 ACCEPTED_STATES = frozenset({S.ACCEPTED, S.INTRODUCED, S.ENGAGED, S.AGREEMENT, S.COMPANY_DECLINED})
 DECIDED_STATES = ACCEPTED_STATES | {S.DECLINED}
-CONNECTED = (
-    IntroductionStage.INTRODUCED,
-    IntroductionStage.ENGAGED,
-    IntroductionStage.AGREEMENT_DRAFTED,
-    IntroductionStage.AGREEMENT_SIGNED,
-    IntroductionStage.ACTIVE,
-    IntroductionStage.CLOSED,
-)
 SIGNED_STAGES = (IntroductionStage.AGREEMENT_SIGNED, IntroductionStage.ACTIVE)
 SIGNED_AGREEMENTS = (AgreementStatus.SIGNED, AgreementStatus.TERMINATED)
 
@@ -86,7 +79,7 @@ def decisions(
     """Every decided suggestion that is a label, oldest decision first; since <= t < until."""
     at = decision_time()
     introduced = exists().where(
-        Introduction.suggestion_id == Suggestion.id, Introduction.stage.in_(CONNECTED)
+        Introduction.suggestion_id == Suggestion.id, Introduction.stage.in_(sorted(CONNECTED))
     )
     signed = exists().where(
         Introduction.suggestion_id == Suggestion.id,
